@@ -1,0 +1,154 @@
+#pragma once
+// weir/actor.hpp — the base class users derive their actors from.
+
+#include <weir/clock.hpp>
+#include <weir/detail/cell.hpp>
+#include <weir/handle.hpp>
+#include <weir/inbox.hpp>
+#include <weir/message_handler.hpp>
+#include <weir/timer_handle.hpp>
+
+#include <boost/asio/bind_executor.hpp>
+
+#include <functional>
+#include <memory>
+#include <string>
+#include <type_traits>
+#include <utility>
+
+namespace spdlog {
+class logger;
+}
+
+namespace weir {
+
+class system;
+
+/// What every actor has, whatever it accepts. Derive from weir::actor<...>.
+///
+/// All member functions run on the actor's own strand (inside its handlers,
+/// on_start, on_stop, timer callbacks and guarded Asio completions), so actor
+/// state needs no locks. Actors are created only by system::spawn or
+/// actor_base::spawn, never with new: the constructor throws otherwise.
+///
+/// Thread safety: call members only from the actor's own handlers.
+class actor_base {
+ public:
+  virtual ~actor_base() = default;
+  actor_base(const actor_base&) = delete;
+  actor_base& operator=(const actor_base&) = delete;
+
+  [[nodiscard]] actor_id id() const noexcept { return cell_.id(); }
+  [[nodiscard]] const std::string& name() const noexcept { return cell_.name(); }
+  [[nodiscard]] std::string path() const { return cell_.path(); }
+
+ protected:
+  actor_base();
+
+  /// Runs once, on the strand, before any message. Throwing here is a crash.
+  virtual void on_start() {}
+  /// Runs once when the actor stops (after its children stopped), unless
+  /// on_start never completed.
+  virtual void on_stop() {}
+
+  /// Stops this actor normally once the current handler returns; messages
+  /// still queued then become dead letters.
+  void quit() noexcept { cell_.quit(); }
+
+  /// Spawns a child of this actor. Linking is atomic with the spawn: the child
+  /// is in this actor's tree before it runs, so it cannot outlive it.
+  template <class T, class... Args>
+  handle<T> spawn(std::string name, Args&&... args);
+
+  /// Calls `on_fire` once, `after` from now, as a turn of this actor.
+  timer_handle start_timer(clock::duration after, std::function<void()> on_fire);
+  /// Calls `on_tick` every `period`, first after one period.
+  timer_handle start_periodic(clock::duration period, std::function<void()> on_tick);
+
+  /// The actor's strand, for Asio objects (sockets, resolvers) it owns.
+  using executor_type = detail::cell::strand_type;
+  [[nodiscard]] const executor_type& executor() const { return cell_.strand(); }
+
+  /// Wraps an Asio completion handler so it runs on this actor's strand as
+  /// part of the actor: skipped once the actor has stopped, an escaping
+  /// exception is a crash, quit() is honoured.
+  template <class Handler>
+  auto guard(Handler&& handler) {
+    return boost::asio::bind_executor(
+        cell_.strand(),
+        [owner = detail::cell_ptr(&cell_), fn = std::forward<Handler>(handler)](auto&&... args) mutable {
+          owner->run_guarded([&] { fn(std::forward<decltype(args)>(args)...); });
+        });
+  }
+
+  [[nodiscard]] weir::system& system() const noexcept;
+  [[nodiscard]] weir::clock& clock() const noexcept { return *cell_.rt().clock; }
+  [[nodiscard]] spdlog::logger& log() const noexcept { return *cell_.rt().logger; }
+
+  /// Internal: the runtime half of this actor.
+  [[nodiscard]] detail::cell& own_cell() const noexcept { return cell_; }
+
+ private:
+  friend class detail::cell;
+  detail::cell& cell_;
+};
+
+namespace detail {
+
+template <class Inbox>
+struct handler_group;
+template <class... Ms>
+struct handler_group<inbox<Ms...>> : message_handler<Ms>... {};
+
+/// One message_handler<M> base per type M accepted by any of the inboxes.
+template <class... Inboxes>
+struct handlers_for : handler_group<Inboxes>... {};
+
+}  // namespace detail
+
+/// The typed base: one on_message(M&) to override per accepted type M.
+template <class InboxList>
+class basic_actor;
+
+template <class... Inboxes>
+class basic_actor<inbox_list<Inboxes...>> : public actor_base, public detail::handlers_for<Inboxes...> {
+ public:
+  using inboxes = inbox_list<Inboxes...>;
+
+  /// A handle to this actor itself, e.g. to give to children.
+  [[nodiscard]] handle<basic_actor> self() const { return handle<basic_actor>(detail::cell_ptr(&own_cell())); }
+};
+
+/// Derive from this: `class counter : public weir::actor<add, reset> {...}`
+/// accepts add and reset in one inbox; `weir::actor<weir::inbox<reply>,
+/// weir::inbox<request>>` has two inboxes, the first preferred.
+template <class... Ts>
+using actor = basic_actor<typename detail::to_inbox_list<Ts...>::type>;
+
+namespace detail {
+
+/// Builds an actor of type T in a new cell under `parent` and hands it over.
+template <class T, class... Args>
+handle<T> spawn_actor(const std::shared_ptr<runtime>& rt, const cell_ptr& parent, std::string name,
+                      Args&&... args) {
+  static_assert(std::is_base_of_v<actor_base, T>, "spawn<T>: T must derive from weir::actor<...>");
+  static_assert(!std::is_abstract_v<T>,
+                "spawn<T>: T is abstract — it must override on_message(M&) for every message type it accepts");
+  cell_ptr child = make_cell(rt, parent, std::move(name), T::inboxes::size);
+  {
+    construction_scope scope(*child);
+    child->attach_behavior(std::make_unique<T>(std::forward<Args>(args)...));
+  }
+  cell::hand_to_parent(child);
+  return handle<T>(std::move(child));
+}
+
+}  // namespace detail
+
+template <class T, class... Args>
+handle<T> actor_base::spawn(std::string name, Args&&... args) {
+  return detail::spawn_actor<T>(cell_.rt_shared(), detail::cell_ptr(&cell_), std::move(name),
+                                std::forward<Args>(args)...);
+}
+
+}  // namespace weir

@@ -1,0 +1,47 @@
+#pragma once
+// weir/clock.hpp — the time seam: real time in production, manual time in tests.
+
+#include <boost/asio/io_context.hpp>
+
+#include <chrono>
+#include <functional>
+#include <memory>
+
+namespace weir {
+
+/// A timer armed on a clock. cancel() is idempotent; after it returns the
+/// clock calls the timer's callback no more (a call already under way on
+/// another thread may still finish).
+///
+/// Thread safety: cancel() may be called from any thread.
+class armed_timer {
+ public:
+  virtual ~armed_timer() = default;
+  virtual void cancel() noexcept = 0;
+};
+
+/// Where the runtime reads the time and arms timers. Everything in weir that
+/// waits (actor timers; later restart intensity, ask timeouts, lints) goes
+/// through this interface, so tests can drive time by hand.
+///
+/// Thread safety: all members may be called from any thread.
+class clock {
+ public:
+  using duration = std::chrono::nanoseconds;
+  using time_point = std::chrono::time_point<std::chrono::steady_clock, duration>;
+
+  virtual ~clock() = default;
+
+  [[nodiscard]] virtual time_point now() const noexcept = 0;
+
+  /// Calls `fire` at `deadline`, then every `period` after it if `period` is
+  /// positive, until cancelled. `fire` runs on an arbitrary thread and must
+  /// only hand work over (weir's callbacks enqueue a message), never block.
+  [[nodiscard]] virtual std::shared_ptr<armed_timer> arm(time_point deadline, duration period,
+                                                         std::function<void()> fire) = 0;
+};
+
+/// The production clock: std::chrono::steady_clock, timers on `io`.
+std::shared_ptr<clock> make_real_clock(boost::asio::io_context& io);
+
+}  // namespace weir

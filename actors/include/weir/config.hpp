@@ -1,0 +1,61 @@
+#pragma once
+// weir/config.hpp — how an actor system is set up.
+
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <string_view>
+#include <thread>
+
+namespace spdlog {
+class logger;
+}
+
+namespace weir {
+
+class clock;
+
+/// Who runs the actors' turns.
+enum class execution_mode : std::uint8_t {
+  /// A pool of `threads` threads runs the system's io_context (production).
+  thread_pool,
+  /// Nobody does until told: a testing::manual_executor runs one turn at a
+  /// time on the calling thread, which makes tests deterministic.
+  manual,
+};
+
+constexpr std::string_view to_string(execution_mode m) noexcept {
+  return m == execution_mode::thread_pool ? "thread_pool" : "manual";
+}
+
+/// Settings of an actor system. Invalid values are rejected by the system's
+/// constructor with std::invalid_argument naming the field.
+struct system_config {
+  execution_mode execution = execution_mode::thread_pool;
+
+  /// Pool size in thread_pool mode; must be >= 1. Ignored in manual mode.
+  std::size_t threads = default_threads();
+
+  /// At most this many messages are handled per turn before the actor yields
+  /// its thread to others (fairness vs. throughput); must be >= 1.
+  std::size_t batch = 64;
+
+  /// The clock timers run on. Null means the real steady clock. Tests pass a
+  /// testing::manual_clock to fire timers by hand.
+  std::shared_ptr<weir::clock> clock;
+
+  /// Where the runtime logs (crashes, dead letters, lifecycle). Null means a
+  /// logger named "weir" writing to stderr at level info. The library never
+  /// writes to stdout.
+  std::shared_ptr<spdlog::logger> logger;
+
+  static std::size_t default_threads() noexcept {
+    const unsigned n = std::thread::hardware_concurrency();
+    return n == 0 ? 1 : n;
+  }
+};
+
+/// Throws std::invalid_argument naming the first invalid field.
+void validate(const system_config& config);
+
+}  // namespace weir

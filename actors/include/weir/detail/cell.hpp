@@ -1,0 +1,210 @@
+#pragma once
+// weir/detail/cell.hpp — the runtime half of an actor: mailbox, strand, place in the tree.
+
+#include <weir/detail/runtime.hpp>
+#include <weir/exit_reason.hpp>
+#include <weir/mailbox/envelope_fifo.hpp>
+#include <weir/mailbox/mailbox_queue.hpp>
+#include <weir/send_result.hpp>
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/strand.hpp>
+#include <boost/smart_ptr/intrusive_ptr.hpp>
+
+#include <atomic>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <typeinfo>
+#include <vector>
+
+namespace weir {
+class actor_base;
+using actor_id = std::uint64_t;
+}  // namespace weir
+
+namespace weir::detail {
+
+class cell;
+void intrusive_ptr_add_ref(cell* c) noexcept;
+void intrusive_ptr_release(cell* c) noexcept;
+using cell_ptr = boost::intrusive_ptr<cell>;
+
+/// An envelope the runtime can deliver: user messages and runtime signals.
+class cell_envelope : public envelope {
+ public:
+  using envelope::envelope;
+  /// Runs on the receiver's strand, inside its turn. May throw (user code).
+  virtual void deliver(cell& receiver) = 0;
+  /// The payload's type, for logs and insight.
+  [[nodiscard]] virtual const std::type_info& type() const noexcept = 0;
+};
+
+/// Life of a cell. Only its own strand writes it; others read a snapshot.
+enum class phase : std::uint8_t { created, running, stopping, stopped };
+
+struct timer_state;
+
+/// The part of an actor that outlives its behaviour object: identity, mailbox,
+/// strand, parent and children. Handles point here.
+///
+/// Scheduling protocol (one turn in flight at most, so no locks in actor code):
+///
+///     sender: push --queued_and_woke--> wake(): post a turn to the strand
+///     turn:   take_all -> per-inbox FIFOs -> handle up to `batch` messages
+///             -> empty? try_sleep() (a racing push fails it: keep going)
+///             -> budget spent? post the next turn (yield to others)
+///
+/// Wakes raised while a turn runs on this thread are held in a one-entry
+/// thread-local slot: if the turn then ends, the woken actor runs next on this
+/// thread (asio::defer), which keeps request/reply chains on one core; if the
+/// turn does anything else first, the held wake is posted so another thread
+/// can take it. A sender looping over many sends never strands its receiver.
+///
+/// Stop protocol (OTP order): stop children newest first, one at a time, each
+/// confirming with a child_stopped signal; then on_stop(), cancel timers,
+/// destroy the behaviour, close the mailbox (leftovers become dead letters),
+/// and tell the parent, as the very last act of the last turn.
+///
+/// Thread safety: enqueue_*(), request_stop() and the const observers from any
+/// thread; everything else only on the cell's strand (inside its turn).
+class cell {
+ public:
+  cell(std::shared_ptr<runtime> rt, cell_ptr parent, std::string name, std::size_t user_inboxes);
+  cell(const cell&) = delete;
+  cell& operator=(const cell&) = delete;
+  ~cell();
+
+  // --- identity (any thread) ----------------------------------------------
+  [[nodiscard]] actor_id id() const noexcept { return id_; }
+  [[nodiscard]] const std::string& name() const noexcept { return name_; }
+  [[nodiscard]] cell* parent() const noexcept { return parent_.get(); }
+  /// "/name/child/grandchild" from the top-level actor down.
+  [[nodiscard]] std::string path() const;
+  [[nodiscard]] runtime& rt() const noexcept { return *rt_; }
+  [[nodiscard]] const std::shared_ptr<runtime>& rt_shared() const noexcept { return rt_; }
+  [[nodiscard]] phase current_phase() const noexcept { return phase_.load(std::memory_order_acquire); }
+  [[nodiscard]] std::uint64_t handled() const noexcept { return handled_.load(std::memory_order_relaxed); }
+  [[nodiscard]] std::uint64_t dead_letters() const noexcept {
+    return dead_letters_.load(std::memory_order_relaxed);
+  }
+
+  // --- any thread ---------------------------------------------------------
+  /// Queues a user message; on a closed mailbox deletes it, counts a dead
+  /// letter and answers `closed`.
+  send_result enqueue_user(cell_envelope* message) noexcept;
+  /// Queues a runtime signal; on a closed mailbox deletes it and returns false.
+  bool enqueue_system(cell_envelope* signal) noexcept;
+  /// Asks the actor to stop with `kind` (ignored once it is stopping).
+  void request_stop(exit_kind kind) noexcept;
+
+  // --- spawning (the spawning thread owns the new cell until it launches) ---
+  void attach_behavior(std::unique_ptr<actor_base> behavior) noexcept;
+  /// Hands a freshly built cell to its parent, which links and launches it
+  /// (or, if the parent is already stopping, stops it before it ever runs).
+  static void hand_to_parent(const cell_ptr& child);
+  /// The root of a system's tree: no behaviour, parent of top-level actors.
+  static cell_ptr make_guardian(const std::shared_ptr<runtime>& rt);
+
+  // --- strand only ----------------------------------------------------------
+  [[nodiscard]] actor_base* behavior() const noexcept { return behavior_.get(); }
+  [[nodiscard]] bool is_running() const noexcept { return current_phase() == phase::running; }
+  using strand_type = boost::asio::strand<boost::asio::io_context::executor_type>;
+  [[nodiscard]] const strand_type& strand() const;
+  /// Stop normally once the current handler returns.
+  void quit() noexcept { quit_requested_ = true; }
+  void adopt(const cell_ptr& child);
+  void on_child_stopped(cell& child);
+  void begin_stop(exit_reason reason);
+  std::shared_ptr<timer_state> start_timer(clock::duration first, clock::duration period,
+                                           std::function<void()> callback);
+  void cancel_timer(timer_state& timer) noexcept;
+  void on_timer(const std::shared_ptr<timer_state>& timer);
+  /// Runs `fn` on behalf of the actor outside a message (an Asio completion
+  /// already on the strand): skipped if the actor no longer runs, exceptions
+  /// become crashes, quit() is honoured.
+  void run_guarded(const std::function<void()>& fn);
+
+  /// The cell whose turn the calling thread is running, or nullptr.
+  static cell* current() noexcept;
+
+ private:
+  friend void intrusive_ptr_add_ref(cell* c) noexcept;
+  friend void intrusive_ptr_release(cell* c) noexcept;
+  friend struct turn_scope;
+
+  void launch();
+  void wake();
+  void post_turn();
+  void defer_turn();
+  void run_turn();
+  cell_envelope* next_envelope();
+  void distribute(mailbox_queue::chain taken) noexcept;
+  void handle_one(cell_envelope* item);
+  void crash(std::exception_ptr error, const cell_envelope* culprit);
+  void stop_next_child();
+  void finish_stop();
+  void abort_unstarted();
+  void discard(envelope* item) noexcept;
+  void notify_parent_and_release();
+  void link_child(cell& child) noexcept;
+  void unlink_child(cell& child) noexcept;
+
+  std::atomic<std::uint32_t> refs_{0};
+  std::atomic<phase> phase_{phase::created};
+  bool quit_requested_ = false;
+  bool started_ = false;                 // on_start returned (so on_stop is owed)
+  bool stop_sent_by_parent_ = false;     // parent's strand only
+  const actor_id id_;
+  const std::shared_ptr<runtime> rt_;
+  const cell_ptr parent_;
+  const std::string name_;
+
+  mailbox_queue queue_;
+  std::vector<envelope_fifo> fifos_;     // [0] runtime signals, [1..] user inboxes in priority order
+  std::size_t local_count_ = 0;          // envelopes sitting in fifos_
+  std::optional<strand_type> strand_;    // released at stop: strands must not outlive the io_context
+  std::unique_ptr<actor_base> behavior_;
+  std::vector<std::shared_ptr<timer_state>> timers_;
+  exit_reason reason_;
+
+  // Children, oldest first; intrusive so linking never allocates. Each link
+  // holds one reference on the child until its child_stopped arrives.
+  cell* first_child_ = nullptr;
+  cell* last_child_ = nullptr;
+  cell* prev_sibling_ = nullptr;
+  cell* next_sibling_ = nullptr;
+
+  std::atomic<std::uint64_t> handled_{0};
+  std::atomic<std::uint64_t> dead_letters_{0};
+};
+
+/// A timer started by an actor. Owned by the cell; touched only on its strand.
+struct timer_state {
+  std::function<void()> callback;
+  bool periodic = false;
+  bool cancelled = false;
+  std::shared_ptr<armed_timer> armed;
+};
+
+/// Sets the cell the next actor_base constructor binds to (see actor_base()).
+class construction_scope {
+ public:
+  explicit construction_scope(cell& c) noexcept;
+  ~construction_scope();
+  construction_scope(const construction_scope&) = delete;
+  construction_scope& operator=(const construction_scope&) = delete;
+  /// Takes the cell under construction; nullptr if no spawn is in progress.
+  static cell* claim() noexcept;
+
+ private:
+  cell* previous_;
+};
+
+/// Builds a cell for a new actor, validating the name.
+cell_ptr make_cell(const std::shared_ptr<runtime>& rt, cell_ptr parent, std::string name,
+                   std::size_t user_inboxes);
+
+}  // namespace weir::detail

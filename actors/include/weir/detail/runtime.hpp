@@ -1,0 +1,48 @@
+#pragma once
+// weir/detail/runtime.hpp — state shared by a system and every cell it made.
+
+#include <weir/clock.hpp>
+#include <weir/config.hpp>
+
+#include <boost/asio/io_context.hpp>
+
+#include <atomic>
+#include <condition_variable>
+#include <cstdint>
+#include <memory>
+#include <mutex>
+
+namespace spdlog {
+class logger;
+}
+
+namespace weir {
+class system;
+}
+
+namespace weir::detail {
+
+/// What cells need from their system. Cells hold it by shared_ptr so that a
+/// handle kept after the system is gone still has somewhere to count its dead
+/// letters. The io_context is only touched by running actors, and every actor
+/// has stopped before the system (which owns the io_context) goes away.
+struct runtime {
+  system_config config;
+  std::shared_ptr<spdlog::logger> logger;
+  std::shared_ptr<weir::clock> clock;
+  boost::asio::io_context* io = nullptr;
+  weir::system* owner = nullptr;
+
+  std::atomic<std::uint64_t> next_id{1};
+  std::atomic<std::uint64_t> dead_letters{0};
+  std::atomic<std::uint64_t> crashes{0};
+  std::atomic<std::uint64_t> started{0};
+  std::atomic<std::int64_t> live{0};  // launched and not yet stopped
+
+  // Set when the root of the tree (the guardian) has stopped: shutdown waits on it.
+  std::mutex stop_mutex;
+  std::condition_variable stop_cv;
+  bool guardian_stopped = false;
+};
+
+}  // namespace weir::detail

@@ -1,0 +1,80 @@
+#pragma once
+// weir/system.hpp — the actor system: threads, the tree's root, shutdown.
+
+#include <weir/actor.hpp>
+#include <weir/config.hpp>
+#include <weir/detail/cell.hpp>
+#include <weir/detail/runtime.hpp>
+#include <weir/handle.hpp>
+
+#include <boost/asio/executor_work_guard.hpp>
+#include <boost/asio/io_context.hpp>
+
+#include <atomic>
+#include <memory>
+#include <optional>
+#include <string>
+#include <thread>
+#include <utility>
+#include <vector>
+
+namespace weir {
+
+/// Owns an Asio io_context, the threads that run it, and the root of the
+/// actor tree. Top-level actors spawned here are children of that root.
+///
+/// Shutdown is structured: shutdown() (and the destructor) stops top-level
+/// actors newest first, each after its own children, and returns only when
+/// every actor has stopped and every thread has joined.
+///
+/// Thread safety: spawn() and the observers from any thread, including actor
+/// handlers. shutdown() from any thread that is not running an actor.
+class system {
+ public:
+  /// Throws std::invalid_argument naming an invalid config field.
+  explicit system(system_config config = {});
+  ~system();
+  system(const system&) = delete;
+  system& operator=(const system&) = delete;
+
+  /// Spawns a top-level actor `T(args...)` named `name`. The constructor runs
+  /// on the calling thread (its exceptions reach the caller); on_start and
+  /// every handler then run on the actor's strand.
+  template <class T, class... Args>
+  handle<T> spawn(std::string name, Args&&... args) {
+    return detail::spawn_actor<T>(rt_, guardian_, std::move(name), std::forward<Args>(args)...);
+  }
+
+  /// Stops every actor (children before parents, newest first), then joins
+  /// the threads. Idempotent. Throws std::logic_error if called from inside
+  /// an actor, where waiting for itself would never end.
+  void shutdown();
+
+  /// The io_context actors' Asio objects belong to.
+  [[nodiscard]] boost::asio::io_context& io_context() noexcept { return *io_; }
+  [[nodiscard]] weir::clock& clock() const noexcept { return *rt_->clock; }
+  [[nodiscard]] const system_config& config() const noexcept { return rt_->config; }
+  [[nodiscard]] spdlog::logger& log() const noexcept { return *rt_->logger; }
+  [[nodiscard]] std::size_t thread_count() const noexcept { return threads_.size(); }
+
+  /// Messages that reached a stopped actor, or crashed one, so far.
+  [[nodiscard]] std::uint64_t dead_letters() const noexcept { return rt_->dead_letters.load(); }
+  /// Exceptions that escaped actor code so far.
+  [[nodiscard]] std::uint64_t crashes() const noexcept { return rt_->crashes.load(); }
+  /// Actors started and not yet stopped.
+  [[nodiscard]] std::int64_t live_actors() const noexcept { return rt_->live.load(); }
+  /// Actors started since the system was made.
+  [[nodiscard]] std::uint64_t started_actors() const noexcept { return rt_->started.load(); }
+
+ private:
+  void wait_for_guardian();
+
+  std::shared_ptr<detail::runtime> rt_;
+  std::unique_ptr<boost::asio::io_context> io_;
+  std::optional<boost::asio::executor_work_guard<boost::asio::io_context::executor_type>> work_;
+  detail::cell_ptr guardian_;
+  std::vector<std::thread> threads_;
+  std::atomic<bool> shut_down_{false};
+};
+
+}  // namespace weir

@@ -1,0 +1,38 @@
+#pragma once
+// weir/testing/manual_system.hpp — a deterministic system for tests, in one object.
+
+#include <weir/system.hpp>
+#include <weir/testing/manual_clock.hpp>
+#include <weir/testing/manual_executor.hpp>
+
+#include <memory>
+
+namespace weir::testing {
+
+/// A system in manual mode on a manual clock, with its executor:
+///
+///     weir::testing::manual_system t;
+///     auto counter = t.system.spawn<counter_actor>("counter");
+///     (void)counter.send(add{2});
+///     t.run_until_idle();            // every turn that can run, runs
+///     t.advance(std::chrono::seconds(1)); // fire due timers, then run them
+///
+/// Thread safety: use from the test's thread only.
+class manual_system {
+ public:
+  explicit manual_system(system_config config = {});
+
+  std::shared_ptr<manual_clock> clock;
+  weir::system system;
+  manual_executor executor;
+
+  bool run_one() { return executor.run_one(); }
+  std::size_t run_until_idle() { return executor.run_until_idle(); }
+  /// Advances the clock, then runs until idle. Returns the steps run.
+  std::size_t advance(clock::duration by);
+
+ private:
+  static system_config manual(system_config config, const std::shared_ptr<manual_clock>& clock);
+};
+
+}  // namespace weir::testing

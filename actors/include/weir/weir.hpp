@@ -1,0 +1,12 @@
+#pragma once
+// weir/weir.hpp — everything a user of the runtime needs.
+
+#include <weir/actor.hpp>
+#include <weir/clock.hpp>
+#include <weir/config.hpp>
+#include <weir/exit_reason.hpp>
+#include <weir/handle.hpp>
+#include <weir/inbox.hpp>
+#include <weir/send_result.hpp>
+#include <weir/system.hpp>
+#include <weir/timer_handle.hpp>

@@ -1,0 +1,33 @@
+#pragma once
+// weir/mailbox/envelope.hpp — the header every queued item starts with.
+
+#include <cstdint>
+
+namespace weir {
+
+/// Index of an inbox within one actor. Inbox 0 is reserved for the runtime's
+/// own signals (start, stop, timers, child exits); user inboxes start at 1.
+using inbox_index = std::uint8_t;
+inline constexpr inbox_index system_inbox = 0;
+
+/// The intrusive header of everything queued in a mailbox.
+///
+/// Queues link envelopes through `next`, so enqueueing never allocates: the
+/// only allocation a message costs is the node that carries it. Derived types
+/// add the payload and how to deliver it; the mailbox layer knows neither.
+///
+/// Thread safety: an envelope belongs to exactly one queue or one owner at a
+/// time; the queue that holds it owns `next`.
+class envelope {
+ public:
+  explicit envelope(inbox_index inbox) noexcept : inbox(inbox) {}
+  envelope(const envelope&) = delete;
+  envelope& operator=(const envelope&) = delete;
+  virtual ~envelope() = default;
+
+  envelope* next = nullptr;
+  /// Which of the receiver's inboxes this item belongs to.
+  const inbox_index inbox;
+};
+
+}  // namespace weir

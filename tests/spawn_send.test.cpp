@@ -1,0 +1,164 @@
+#include <weir/system.hpp>  // first: the header must be self-contained
+#include <weir/testing/manual_system.hpp>
+
+#include <doctest/doctest.h>
+
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace {
+
+struct add { int amount; };
+struct reset {};
+struct unrelated {};
+
+// Records what happened into a log the test owns (manual mode: one thread).
+class counter : public weir::actor<add, reset> {
+ public:
+  explicit counter(std::vector<std::string>& log) : log_(log) {}
+  void on_start() override { log_.push_back("start " + name()); }
+  void on_stop() override { log_.push_back("stop " + name() + " total=" + std::to_string(total_)); }
+  void on_message(add& m) override { total_ += m.amount; }
+  void on_message(reset&) override { total_ = 0; }
+
+ private:
+  std::vector<std::string>& log_;
+  int total_ = 0;
+};
+
+// A move-only payload proves messages are moved, never copied.
+struct parcel {
+  std::unique_ptr<int> value;
+};
+
+class parcel_sink : public weir::actor<parcel> {
+ public:
+  explicit parcel_sink(std::vector<int>& got) : got_(got) {}
+  void on_message(parcel& p) override { got_.push_back(*p.value); }
+
+ private:
+  std::vector<int>& got_;
+};
+
+}  // namespace
+
+// Typed handles: only declared types can be sent (checked at compile time).
+static_assert(weir::accepts<counter, add>);
+static_assert(weir::accepts<counter, const reset&>);
+static_assert(!weir::accepts<counter, unrelated>);
+static_assert(!weir::accepts<counter, int>);
+static_assert(weir::accepts<weir::interface<add, reset>, add>);
+
+TEST_CASE("spawn runs on_start before the first message, and nothing runs until driven") {
+  std::vector<std::string> log;
+  weir::testing::manual_system t;
+  auto c = t.system.spawn<counter>("c", log);
+  CHECK(c.send(add{2}) == weir::send_result::ok);
+  CHECK(log.empty());  // manual mode: nothing ran yet
+  t.run_until_idle();
+  CHECK(log == std::vector<std::string>{"start c"});
+  CHECK(c.handled() == 1);
+  CHECK(t.system.live_actors() == 1);
+}
+
+TEST_CASE("stop runs on_stop once; later sends answer closed and count as dead letters") {
+  std::vector<std::string> log;
+  weir::testing::manual_system t;
+  auto c = t.system.spawn<counter>("c", log);
+  (void)c.send(add{3});
+  (void)c.send(add{4});
+  t.run_until_idle();
+  c.stop();
+  c.stop();  // idempotent
+  t.run_until_idle();
+  CHECK(c.stopped());
+  CHECK(log == std::vector<std::string>{"start c", "stop c total=7"});
+  CHECK(c.send(add{1}) == weir::send_result::closed);
+  CHECK(c.dead_letters() == 1);
+  CHECK(t.system.dead_letters() == 1);
+  CHECK(t.system.live_actors() == 0);
+}
+
+TEST_CASE("messages queued when an actor stops become dead letters, none lost") {
+  std::vector<std::string> log;
+  weir::testing::manual_system t;
+  auto c = t.system.spawn<counter>("c", log);
+  t.run_until_idle();
+  c.stop();  // runtime signals go first: the adds below are never handled
+  for (int i = 0; i < 5; ++i) (void)c.send(add{1});
+  t.run_until_idle();
+  CHECK(c.handled() == 0);
+  CHECK(c.dead_letters() == 5);
+  CHECK(c.handled() + c.dead_letters() == 5);
+}
+
+TEST_CASE("a handle outlives its actor and its system") {
+  weir::handle<counter> kept;
+  std::vector<std::string> log;
+  {
+    weir::testing::manual_system t;
+    kept = t.system.spawn<counter>("c", log);
+    t.run_until_idle();
+  }  // system shut down: the actor stopped
+  CHECK(kept.stopped());
+  CHECK(kept.send(add{1}) == weir::send_result::closed);
+  CHECK(kept.dead_letters() == 1);
+  CHECK(kept.name() == "c");
+}
+
+TEST_CASE("handles convert between an actor class and its interface") {
+  std::vector<std::string> log;
+  weir::testing::manual_system t;
+  weir::handle<weir::interface<add, reset>> h = t.system.spawn<counter>("c", log);
+  (void)h.send(add{1});
+  (void)h.send(reset{});
+  t.run_until_idle();
+  CHECK(h.handled() == 2);
+}
+
+TEST_CASE("move-only messages are moved from sender to handler") {
+  std::vector<int> got;
+  weir::testing::manual_system t;
+  auto sink = t.system.spawn<parcel_sink>("sink", got);
+  (void)sink.send(parcel{std::make_unique<int>(42)});
+  t.run_until_idle();
+  CHECK(got == std::vector<int>{42});
+}
+
+TEST_CASE("an empty handle refuses loudly") {
+  weir::handle<counter> empty;
+  CHECK_FALSE(empty);
+  CHECK_THROWS_AS((void)empty.send(add{1}), std::logic_error);
+}
+
+TEST_CASE("actors cannot be created outside spawn") {
+  std::vector<std::string> log;
+  CHECK_THROWS_WITH_AS(counter{log}, doctest::Contains("never directly"), std::logic_error);
+}
+
+TEST_CASE("invalid actor names are rejected with the name in the message") {
+  std::vector<std::string> log;
+  weir::testing::manual_system t;
+  CHECK_THROWS_WITH_AS(t.system.spawn<counter>("", log), doctest::Contains("must not be empty"),
+                       std::invalid_argument);
+  CHECK_THROWS_WITH_AS(t.system.spawn<counter>("a/b", log), doctest::Contains("'a/b'"), std::invalid_argument);
+}
+
+TEST_CASE("paths name the place in the tree") {
+  struct leaf : weir::actor<add> {
+    void on_message(add&) override {}
+  };
+  struct branch : weir::actor<add> {
+    std::string* leaf_path;
+    explicit branch(std::string* p) : leaf_path(p) {}
+    void on_start() override { *leaf_path = spawn<leaf>("leaf").path(); }
+    void on_message(add&) override {}
+  };
+  std::string leaf_path;
+  weir::testing::manual_system t;
+  auto b = t.system.spawn<branch>("branch", &leaf_path);
+  t.run_until_idle();
+  CHECK(b.path() == "/branch");
+  CHECK(leaf_path == "/branch/leaf");
+}
