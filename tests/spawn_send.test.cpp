@@ -162,3 +162,52 @@ TEST_CASE("paths name the place in the tree") {
   CHECK(b.path() == "/branch");
   CHECK(leaf_path == "/branch/leaf");
 }
+
+namespace {
+
+struct request { int n; };
+struct reply { int n; };
+using reply_port = weir::interface<reply>;
+
+// Answers through a narrowed handle: it can send its parent replies only.
+class answerer : public weir::actor<request> {
+ public:
+  explicit answerer(weir::handle<reply_port> to) : to_(std::move(to)) {}
+  void on_message(request& r) override { (void)to_.send(reply{r.n * 2}); }
+
+ private:
+  weir::handle<reply_port> to_;
+};
+
+class asker : public weir::actor<weir::inbox<reply>, weir::inbox<request>> {
+ public:
+  explicit asker(std::vector<int>& replies) : replies_(replies) {}
+  void on_start() override { child_ = spawn<answerer>("answerer", weir::handle<reply_port>(self())); }
+  void on_message(request& r) override { (void)child_.send(request{r.n}); }
+  void on_message(reply& r) override { replies_.push_back(r.n); }
+
+ private:
+  std::vector<int>& replies_;
+  weir::handle<answerer> child_;
+};
+
+}  // namespace
+
+static_assert(weir::accepts_all_of<asker, reply_port>);
+static_assert(!weir::accepts_all_of<reply_port, asker>);
+static_assert(std::is_convertible_v<weir::handle<asker>, weir::handle<reply_port>>);
+static_assert(!std::is_convertible_v<weir::handle<reply_port>, weir::handle<asker>>);
+static_assert(!std::is_convertible_v<weir::handle<counter>, weir::handle<reply_port>>);
+
+TEST_CASE("a narrowed handle delivers to the right inbox of the real actor") {
+  std::vector<int> replies;
+  weir::testing::manual_system t;
+  auto a = t.system.spawn<asker>("asker", replies);
+  (void)a.send(request{1});
+  (void)a.send(request{5});
+  weir::handle<reply_port> narrowed = a;
+  (void)narrowed.send(reply{100});
+  t.run_until_idle();
+  CHECK(replies == std::vector<int>{100, 2, 10});  // handled in the order they arrived
+  CHECK(narrowed == a);
+}

@@ -2,8 +2,6 @@
 #include <weir/detail/cell.hpp>
 #include <weir/detail/type_name.hpp>
 
-#include <boost/asio/defer.hpp>
-#include <boost/asio/post.hpp>
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
@@ -212,12 +210,15 @@ void cell::wake() {
   }
 }
 
+// The strand's own post/defer go straight to its service; the generic
+// asio::post(executor, f) first copies the strand through prefer(), which
+// costs two more atomic reference-count operations on every hop.
 void cell::post_turn() {
-  boost::asio::post(*strand_, [this] { run_turn(); });
+  strand_->post([this] { run_turn(); }, std::allocator<void>{});
 }
 
 void cell::defer_turn() {
-  boost::asio::defer(*strand_, [this] { run_turn(); });
+  strand_->defer([this] { run_turn(); }, std::allocator<void>{});
 }
 
 void cell::launch() {
@@ -348,7 +349,9 @@ void cell::discard(envelope* item) noexcept {
   if (item->inbox != system_inbox) {
     dead_letters_.fetch_add(1, std::memory_order_relaxed);
     rt_->dead_letters.fetch_add(1, std::memory_order_relaxed);
-    rt_->logger->debug("weir: dead letter {} to stopped actor {}", type_name(dropped->type()), path());
+    if (rt_->logger->should_log(spdlog::level::debug)) {
+      rt_->logger->debug("weir: dead letter {} to stopped actor {}", type_name(dropped->type()), path());
+    }
   } else if (dropped->type() == typeid(adopt_signal)) {
     // A child spawned into us as we closed: it must never run.
     static_cast<adopt_signal*>(dropped)->child().abort_unstarted();
@@ -397,7 +400,9 @@ void cell::unlink_child(cell& child) noexcept {
 }
 
 void cell::on_child_stopped(cell& child) {
-  rt_->logger->debug("weir: actor {} stopped ({})", child.path(), child.reason_.to_string());
+  if (rt_->logger->should_log(spdlog::level::debug)) {  // path() and to_string() allocate
+    rt_->logger->debug("weir: actor {} stopped ({})", child.path(), child.reason_.to_string());
+  }
   unlink_child(child);
   if (current_phase() == phase::stopping) stop_next_child();
 }
@@ -414,10 +419,13 @@ void cell::stop_next_child() {
     finish_stop();
     return;
   }
-  // Newest first, one at a time: each confirms with child_stopped.
-  if (!last_child_->stop_sent_by_parent_) {
-    last_child_->stop_sent_by_parent_ = true;
-    last_child_->request_stop(exit_kind::shutdown);
+  // Newest first, one at a time: each confirms with child_stopped. A child
+  // already stopping on its own will confirm anyway: no need to ask.
+  cell& child = *last_child_;
+  const phase state = child.current_phase();
+  if (!child.stop_sent_by_parent_ && (state == phase::created || state == phase::running)) {
+    child.stop_sent_by_parent_ = true;
+    child.request_stop(exit_kind::shutdown);
   }
 }
 
@@ -458,7 +466,9 @@ void cell::abort_unstarted() {
   local_count_ = 0;
   behavior_.reset();
   strand_.reset();
-  rt_->logger->debug("weir: actor {} never started: its parent was stopping", path());
+  if (rt_->logger->should_log(spdlog::level::debug)) {
+    rt_->logger->debug("weir: actor {} never started: its parent was stopping", path());
+  }
 }
 
 void cell::notify_parent_and_release() {

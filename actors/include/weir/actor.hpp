@@ -115,8 +115,17 @@ class basic_actor<inbox_list<Inboxes...>> : public actor_base, public detail::ha
  public:
   using inboxes = inbox_list<Inboxes...>;
 
-  /// A handle to this actor itself, e.g. to give to children.
-  [[nodiscard]] handle<basic_actor> self() const { return handle<basic_actor>(detail::cell_ptr(&own_cell())); }
+  /// A handle to this actor itself, e.g. to give to children. Narrow it to
+  /// the messages they may send back: `handle<interface<reply>>(self())`.
+  [[nodiscard]] handle<basic_actor> self() const {
+    return handle<basic_actor>::template make<basic_actor>(detail::cell_ptr(&own_cell()));
+  }
+
+ private:
+  using messages = typename detail::flatten<inboxes>::type;
+  static_assert([]<class... Ms>(detail::type_list<Ms...>) {
+    return ((detail::count_of<Ms, messages> == 1) && ...);
+  }(messages{}), "a message type may appear in only one inbox of an actor, and only once");
 };
 
 /// Derive from this: `class counter : public weir::actor<add, reset> {...}`
@@ -140,7 +149,7 @@ handle<T> spawn_actor(const std::shared_ptr<runtime>& rt, const cell_ptr& parent
     child->attach_behavior(std::make_unique<T>(std::forward<Args>(args)...));
   }
   cell::hand_to_parent(child);
-  return handle<T>(std::move(child));
+  return handle<T>::template make<basic_actor<typename T::inboxes>>(std::move(child));
 }
 
 }  // namespace detail

@@ -6,6 +6,8 @@
 #include <weir/inbox.hpp>
 #include <weir/send_result.hpp>
 
+#include <array>
+#include <memory>
 #include <stdexcept>
 #include <string>
 #include <type_traits>
@@ -16,8 +18,56 @@ namespace weir {
 template <class InboxList>
 class basic_actor;
 
+namespace detail {
+
+/// Moves the message at `payload` into a new node bound for one concrete
+/// actor type. A handle keeps one of these per message type it may send.
+using make_node_fn = cell_envelope* (*)(void* payload);
+
+template <class Actor, class M>
+cell_envelope* make_node(void* payload) {
+  return new message_node<Actor, M>(inbox_of<M, typename Actor::inboxes>::value,
+                                    std::move(*static_cast<M*>(payload)));
+}
+
+/// One node factory per message type of `Interface`, in its order. Filled
+/// where the receiver's concrete type is known (spawn, self()), and narrowed
+/// by copying entries, so a handle to any subset of an actor's messages
+/// still builds nodes for the real receiver.
+template <class Interface>
+struct node_factories {
+  std::array<make_node_fn, messages_of<Interface>::size> make{};
+
+  template <class Actor>
+  static node_factories for_actor() noexcept {
+    node_factories out;
+    fill<Actor>(out, messages_of<Interface>{});
+    return out;
+  }
+
+  template <class Wide>
+  static node_factories narrowed(const node_factories<Wide>& wide) noexcept {
+    node_factories out;
+    narrow(out, wide, messages_of<Interface>{});
+    return out;
+  }
+
+ private:
+  template <class Actor, class... Ms>
+  static void fill(node_factories& out, type_list<Ms...>) noexcept {
+    out.make = {&make_node<Actor, Ms>...};
+  }
+  template <class Wide, class... Ms>
+  static void narrow(node_factories& out, const node_factories<Wide>& wide, type_list<Ms...>) noexcept {
+    out.make = {wide.make[position_of<Ms, messages_of<Wide>>::value]...};
+  }
+};
+
+}  // namespace detail
+
 /// A typed, copyable reference to an actor. `Interface` is the actor class or
-/// any weir::interface<...> with the same inboxes; it fixes what may be sent.
+/// any weir::interface<...> whose messages the actor accepts; it fixes what
+/// may be sent. A handle converts to any interface with fewer messages.
 ///
 /// A handle stays valid for as long as you hold it, across the actor's death
 /// and even after its system is gone: sends then answer `closed` and are
@@ -32,27 +82,30 @@ class handle {
 
   handle() noexcept = default;
 
-  /// Converts between interfaces with the same inboxes (an actor class and
-  /// the weir::interface that describes it).
+  /// Narrows (or re-labels) a handle: allowed when the target interface's
+  /// messages are all accepted by `Other`.
   template <class Other>
-    requires(!std::is_same_v<Other, Interface> &&
-             std::is_same_v<typename Other::inboxes, inboxes>)
+    requires(!std::is_same_v<Other, Interface> && accepts_all_of<Other, Interface>)
   handle(const handle<Other>& other) noexcept  // NOLINT(google-explicit-constructor)
-      : cell_(other.cell_) {}
+      : cell_(other.cell_), factories_(detail::node_factories<Interface>::narrowed(other.factories_)) {}
 
   /// Queues `message` in the inbox that accepts its type. Only types the
-  /// interface declares compile. The message is moved (or copied, if you pass
-  /// an lvalue) into its node once and moved into nothing else afterwards.
+  /// interface declares compile. An rvalue is moved into its node, an lvalue
+  /// copied once; after that the message is only ever moved.
   /// Returns `closed` if the actor has stopped (the message is then counted
   /// as a dead letter). Throws std::logic_error on an empty handle.
   template <class M>
     requires accepts<Interface, M>
   send_result send(M&& message) const {
     using message_type = std::remove_cvref_t<M>;
-    using route = detail::route<message_type, inboxes>;
-    auto* node = new detail::message_node<basic_actor<inboxes>, message_type>(
-        route::index(), std::forward<M>(message));
-    return checked_cell("send").enqueue_user(node);
+    detail::cell& receiver = checked_cell("send");
+    const auto make = factories_.make[detail::position_of<message_type, detail::messages_of<Interface>>::value];
+    if constexpr (std::is_same_v<M, message_type>) {  // a non-const rvalue: move from it
+      return receiver.enqueue_user(make(std::addressof(message)));
+    } else {
+      message_type copy(std::forward<M>(message));
+      return receiver.enqueue_user(make(std::addressof(copy)));
+    }
   }
 
   /// Asks the actor to stop (its exit reason is `shutdown`). Its children stop
@@ -73,10 +126,20 @@ class handle {
   [[nodiscard]] std::uint64_t handled() const { return checked_cell("handled").handled(); }
 
   explicit operator bool() const noexcept { return cell_ != nullptr; }
-  friend bool operator==(const handle& a, const handle& b) noexcept { return a.cell_ == b.cell_; }
+  /// Same actor (whatever the interface).
+  template <class Other>
+  bool operator==(const handle<Other>& other) const noexcept {
+    return cell_ == other.cell_;
+  }
 
-  /// Internal: wraps a cell. Use system::spawn or actor_base::spawn instead.
-  explicit handle(detail::cell_ptr cell) noexcept : cell_(std::move(cell)) {}
+  /// Internal: a handle to `cell`, whose behaviour derives from `Actor`.
+  template <class Actor>
+  static handle make(detail::cell_ptr cell) noexcept {
+    handle out;
+    out.cell_ = std::move(cell);
+    out.factories_ = detail::node_factories<Interface>::template for_actor<Actor>();
+    return out;
+  }
 
  private:
   template <class>
@@ -88,6 +151,7 @@ class handle {
   }
 
   detail::cell_ptr cell_;
+  detail::node_factories<Interface> factories_;
 };
 
 }  // namespace weir

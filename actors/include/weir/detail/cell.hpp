@@ -4,6 +4,7 @@
 #include <weir/detail/runtime.hpp>
 #include <weir/exit_reason.hpp>
 #include <weir/mailbox/envelope_fifo.hpp>
+#include <weir/mailbox/fifo_set.hpp>
 #include <weir/mailbox/mailbox_queue.hpp>
 #include <weir/send_result.hpp>
 
@@ -163,7 +164,7 @@ class cell {
   const std::string name_;
 
   mailbox_queue queue_;
-  std::vector<envelope_fifo> fifos_;     // [0] runtime signals, [1..] user inboxes in priority order
+  fifo_set fifos_;                       // [0] runtime signals, [1..] user inboxes in priority order
   std::size_t local_count_ = 0;          // envelopes sitting in fifos_
   std::optional<strand_type> strand_;    // released at stop: strands must not outlive the io_context
   std::unique_ptr<actor_base> behavior_;
