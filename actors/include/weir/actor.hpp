@@ -3,6 +3,7 @@
 
 #include <weir/clock.hpp>
 #include <weir/detail/cell.hpp>
+#include <weir/detail/guarded_executor.hpp>
 #include <weir/handle.hpp>
 #include <weir/inbox.hpp>
 #include <weir/message_handler.hpp>
@@ -70,13 +71,19 @@ class actor_base {
   [[nodiscard]] const executor_type& executor() const { return cell_.strand(); }
 
   /// Wraps an Asio completion handler so it runs on this actor's strand as
-  /// part of the actor: skipped once the actor has stopped, an escaping
-  /// exception is a crash, quit() is honoured.
+  /// part of the actor: an escaping exception is a crash, quit() is honoured,
+  /// and once the actor has stopped it is skipped. The same holds for every
+  /// intermediate step of a composed operation (async_write, async_read_until
+  /// ...): they run on the strand and are dropped after stop, so they never
+  /// touch a socket the stopped actor destroyed. As with any Asio operation,
+  /// buffers must outlive it: let the actor own its sockets (destroying them
+  /// cancels their operations) or keep the buffers elsewhere.
   template <class Handler>
   auto guard(Handler&& handler) {
+    detail::cell_ptr owner(&cell_);
     return boost::asio::bind_executor(
-        cell_.strand(),
-        [owner = detail::cell_ptr(&cell_), fn = std::forward<Handler>(handler)](auto&&... args) mutable {
+        detail::guarded_executor(owner, cell_.strand()),
+        [owner, fn = std::forward<Handler>(handler)](auto&&... args) mutable {
           owner->run_guarded([&] { fn(std::forward<decltype(args)>(args)...); });
         });
   }

@@ -29,9 +29,9 @@ inline constexpr bool is_inbox_v = false;
 template <class... Ms>
 inline constexpr bool is_inbox_v<inbox<Ms...>> = true;
 
+// No types at all: an actor driven only by I/O and timers (weir::actor<>).
 template <class... Ts>
 struct to_inbox_list {
-  static_assert(sizeof...(Ts) > 0, "an actor must accept at least one message type");
   static constexpr bool all_inboxes = (is_inbox_v<Ts> && ...);
   static constexpr bool no_inboxes = (!is_inbox_v<Ts> && ...);
   static_assert(all_inboxes || no_inboxes,
