@@ -1,6 +1,9 @@
 #pragma once
 // weir/mailbox/envelope.hpp — the header every queued item starts with.
 
+#include <weir/mailbox/node_pool.hpp>
+
+#include <cstddef>
 #include <cstdint>
 
 namespace weir {
@@ -24,6 +27,11 @@ class envelope {
   envelope(const envelope&) = delete;
   envelope& operator=(const envelope&) = delete;
   virtual ~envelope() = default;
+
+  // Every envelope, whatever its derived type, comes from the node pool.
+  // Deleting through the virtual destructor passes the derived size here.
+  static void* operator new(std::size_t size) { return node_pool::allocate(size); }
+  static void operator delete(void* block, std::size_t size) noexcept { node_pool::deallocate(block, size); }
 
   envelope* next = nullptr;
   /// Which of the receiver's inboxes this item belongs to.
