@@ -6,6 +6,8 @@
 
 #include <algorithm>
 #include <stdexcept>
+#include <thread>
+#include <utility>
 
 namespace weir::detail {
 
@@ -17,7 +19,7 @@ namespace {
 template <class Signal>
 class signal_envelope : public cell_envelope {
  public:
-  signal_envelope() : cell_envelope(system_inbox) {}
+  explicit signal_envelope(inbox_index inbox = control_inbox) : cell_envelope(inbox) {}
   [[nodiscard]] const std::type_info& type() const noexcept override { return typeid(Signal); }
 };
 
@@ -49,13 +51,33 @@ class child_stopped_signal final : public signal_envelope<child_stopped_signal> 
   cell_ptr child_;
 };
 
+// Timers run user code, so they wait in their own inbox while the actor is
+// suspended or paying a penalty; control signals never wait.
 class timer_signal final : public signal_envelope<timer_signal> {
  public:
-  explicit timer_signal(std::shared_ptr<timer_state> timer) : timer_(std::move(timer)) {}
+  explicit timer_signal(std::shared_ptr<timer_state> timer)
+      : signal_envelope(timer_inbox), timer_(std::move(timer)) {}
   void deliver(cell& receiver) override { receiver.on_timer(timer_); }
 
  private:
   std::shared_ptr<timer_state> timer_;
+};
+
+// Credit came back on the edge a suspended actor waits on. Carries the edge
+// only as an identity: it is compared, never dereferenced, so a stale one is
+// harmless.
+class credit_signal final : public signal_envelope<credit_signal> {
+ public:
+  explicit credit_signal(const edge_state* edge) : edge_(edge) {}
+  void deliver(cell& receiver) override { receiver.on_credit(edge_); }
+
+ private:
+  const edge_state* edge_;
+};
+
+class penalty_paid_signal final : public signal_envelope<penalty_paid_signal> {
+ public:
+  void deliver(cell& receiver) override { receiver.on_penalty_paid(); }
 };
 
 // The spawn in progress on this thread (see construction_scope).
@@ -105,15 +127,17 @@ cell::cell(std::shared_ptr<runtime> rt, cell_ptr parent, std::string name, std::
       rt_(std::move(rt)),
       parent_(std::move(parent)),
       name_(std::move(name)),
-      fifos_(user_inboxes + 1),
+      fifos_(user_inboxes + first_user_inbox),
       strand_(boost::asio::make_strand(*rt_->io)) {}
 
 cell::~cell() {
   // Normally everything was drained at stop; a cell whose spawn failed in
   // the actor's constructor may still hold messages nobody could send yet.
+  distribute(queue_.close());
   for (auto& fifo : fifos_) {
-    while (envelope* item = fifo.pop_front()) delete item;
+    while (envelope* item = fifo.pop_front()) discard(item);
   }
+  if (edge_state* adhoc = adhoc_edge_.load(std::memory_order_acquire)) adhoc->release_owner();
 }
 
 void intrusive_ptr_add_ref(cell* c) noexcept { c->refs_.fetch_add(1, std::memory_order_relaxed); }
@@ -158,6 +182,159 @@ cell* construction_scope::claim() noexcept {
 const cell::strand_type& cell::strand() const {
   if (!strand_) throw std::logic_error("weir: actor '" + name_ + "' has stopped; it has no executor");
   return *strand_;
+}
+
+// ---------------------------------------------------------------------------
+// Sending: edges, credit, penalties.
+
+edge_state& cell::adhoc_edge() {
+  if (edge_state* existing = adhoc_edge_.load(std::memory_order_acquire)) return *existing;
+  auto* fresh = new edge_state(*this, rt_->config.adhoc, "ad hoc -> " + path());
+  edge_state* expected = nullptr;
+  if (adhoc_edge_.compare_exchange_strong(expected, fresh, std::memory_order_acq_rel)) return *fresh;
+  fresh->release_owner();  // another sender made it first
+  return *expected;
+}
+
+send_result cell::send_on(edge_state& edge, make_node_fn make, void* payload) {
+  edge.sent.fetch_add(1, std::memory_order_relaxed);
+  cell* sender = current();
+  const bounded* limit = edge.as_bounded();
+  if (limit != nullptr && !edge.has_credit()) {
+    switch (limit->on_full) {
+      case overflow_reaction::fail:
+        edge.refused.fetch_add(1, std::memory_order_relaxed);
+        return send_result::would_block;
+      case overflow_reaction::drop_newest:
+        edge.dropped.fetch_add(1, std::memory_order_relaxed);
+        return send_result::dropped;
+      case overflow_reaction::drop_oldest:
+        edge.drops_owed.fetch_add(1, std::memory_order_relaxed);  // the receiver drops this edge's oldest
+        break;
+      case overflow_reaction::suspend:
+        // An actor overdraws and is suspended after its handler; any other
+        // thread blocks here first, so it never overdraws.
+        if (sender == nullptr && !edge.block_for_credit(limit->block_timeout)) {
+          edge.refused.fetch_add(1, std::memory_order_relaxed);
+          return send_result::would_block;
+        }
+        break;
+    }
+  }
+  cell_envelope* node = make(payload);
+  node->edge = &edge;
+  edge.add_in_flight();
+  const std::int64_t depth = queued_.fetch_add(1, std::memory_order_relaxed) + 1;
+  const send_result result = enqueue_user(node);
+  if (result != send_result::ok) return result;
+
+  if (limit != nullptr) {
+    if (limit->on_full == overflow_reaction::suspend && sender != nullptr && !edge.has_credit() &&
+        sender->suspend_pending_ == nullptr) {
+      sender->suspend_pending_ = &edge;
+    }
+  } else if (const unbounded* open = edge.as_unbounded(); open != nullptr && open->penalty) {
+    const clock::duration penalty = open->penalty->for_depth(static_cast<std::size_t>(depth));
+    if (penalty > clock::duration::zero()) {
+      if (sender != nullptr) {
+        sender->penalty_debt_ += penalty;  // paid after the handler, on the clock
+      } else {
+        std::this_thread::sleep_for(penalty);  // not an actor: nothing else to slow down
+      }
+    }
+  }
+  return send_result::ok;
+}
+
+void cell::signal_credit(edge_state& edge) noexcept {
+  try {
+    enqueue_system(new credit_signal(&edge));
+  } catch (const std::bad_alloc&) {
+    rt_->logger->critical("weir: out of memory resuming actor {}", path());
+  }
+}
+
+// Bookkeeping when a user message leaves the inbox (handled, crashed or
+// dropped); the credit goes back in batches (see bounded).
+void cell::consumed(cell_envelope& item) noexcept {
+  ++consumed_unpublished_;
+  edge_state& edge = *item.edge;
+  ++edge.unpublished;
+  if (!edge.dirty) {
+    edge.dirty = true;
+    edge.next_dirty = dirty_edges_;
+    dirty_edges_ = &edge;
+  }
+  if (const bounded* limit = edge.as_bounded();
+      limit != nullptr && edge.unpublished >= static_cast<std::int64_t>(limit->credit_batch())) {
+    publish_credit();
+  }
+}
+
+void cell::publish_credit() noexcept {
+  if (consumed_unpublished_ > 0) {
+    queued_.fetch_sub(consumed_unpublished_, std::memory_order_relaxed);
+    consumed_unpublished_ = 0;
+  }
+  while (edge_state* edge = dirty_edges_) {
+    dirty_edges_ = edge->next_dirty;
+    const std::int64_t n = edge->unpublished;
+    edge->unpublished = 0;
+    edge->dirty = false;
+    edge->next_dirty = nullptr;
+    edge->release_in_flight(n);  // may wake the sender; may delete the edge
+  }
+}
+
+// Runs after every piece of user code: a handler, on_start, a timer, a
+// guarded completion. Applies what the code asked for or incurred.
+void cell::after_user_code() {
+  if (quit_requested_ && is_running()) {
+    quit_requested_ = false;
+    begin_stop(exit_reason{exit_kind::normal, {}});
+    return;
+  }
+  if (!is_running()) return;
+  if (edge_state* dry = std::exchange(suspend_pending_, nullptr); dry != nullptr && suspended_on_ == nullptr) {
+    suspend_on(*dry);
+  }
+  if (penalty_debt_ > clock::duration::zero() && !paused_) {
+    paused_ = true;
+    paused_flag_.store(true, std::memory_order_release);
+    const clock::duration debt = std::exchange(penalty_debt_, clock::duration::zero());
+    penalty_timer_ = rt_->clock->arm(rt_->clock->now() + debt, clock::duration::zero(), [self = cell_ptr(this)] {
+      self->enqueue_system(new penalty_paid_signal());
+    });
+  }
+}
+
+void cell::suspend_on(edge_state& edge) {
+  if (!edge.wait_for_credit(*this)) return;  // credit is back already
+  suspended_on_ = &edge;
+  suspended_flag_.store(true, std::memory_order_release);
+  suspended_since_ = rt_->clock->now();
+  if (rt_->logger->should_log(spdlog::level::debug)) {
+    rt_->logger->debug("weir: actor {} suspended: no credit on edge {}", path(), edge.label);
+  }
+}
+
+void cell::on_credit(const edge_state* edge) {
+  if (suspended_on_ == nullptr || suspended_on_ != edge) return;  // stale: resumed already
+  if (suspended_on_->has_credit() || !suspended_on_->wait_for_credit(*this)) resume();
+}
+
+void cell::resume() {
+  const auto waited = rt_->clock->now() - suspended_since_;
+  suspended_on_->suspended_ns.fetch_add(std::chrono::duration_cast<std::chrono::nanoseconds>(waited).count(),
+                                        std::memory_order_relaxed);
+  suspended_on_ = nullptr;
+  suspended_flag_.store(false, std::memory_order_release);
+}
+
+void cell::on_penalty_paid() {
+  paused_ = false;
+  paused_flag_.store(false, std::memory_order_release);
+  penalty_timer_.reset();
 }
 
 // ---------------------------------------------------------------------------
@@ -243,7 +420,7 @@ void cell::run_turn() {
       } catch (...) {
         crash(std::current_exception(), nullptr);
       }
-      if (quit_requested_ && is_running()) begin_stop(exit_reason{exit_kind::normal, {}});
+      after_user_code();
     } else {
       started_ = true;
     }
@@ -254,13 +431,17 @@ void cell::run_turn() {
   while (current_phase() != phase::stopped) {
     cell_envelope* item = next_envelope();
     if (item == nullptr) {
+      publish_credit();                // before sleeping: senders may be waiting for it
       if (queue_.try_sleep()) return;  // a push will wake us
       continue;                        // a push raced us: keep going
     }
     turn.release_held();
     handle_one(item);
     if (--budget == 0) {
-      if (current_phase() != phase::stopped) post_turn();  // yield to other actors
+      if (current_phase() != phase::stopped) {
+        publish_credit();
+        post_turn();  // yield to other actors
+      }
       break;
     }
   }
@@ -279,9 +460,10 @@ void cell::distribute(mailbox_queue::chain taken) noexcept {
 cell_envelope* cell::next_envelope() {
   for (;;) {
     if (local_count_ > 0) {
-      // Runtime signals first, then user inboxes in priority order. While
-      // stopping, user messages wait; they become dead letters at the end.
-      const std::size_t last = is_running() ? fifos_.size() : 1;
+      // Control signals first, then timers, then user inboxes in priority
+      // order. While suspended or paused only control signals run (timers
+      // and messages wait); while stopping, messages become dead letters.
+      const std::size_t last = is_running() && !blocked() ? fifos_.size() : first_user_inbox - 1;
       for (std::size_t i = 0; i < last; ++i) {
         if (envelope* item = fifos_[i].pop_front()) {
           --local_count_;
@@ -295,17 +477,49 @@ cell_envelope* cell::next_envelope() {
   }
 }
 
+namespace {
+
+// Single writer: a plain store is enough and avoids a locked instruction.
+void bump(std::atomic<std::uint64_t>& counter) noexcept {
+  counter.store(counter.load(std::memory_order_relaxed) + 1, std::memory_order_relaxed);
+}
+
+// drop_oldest: takes one owed drop, if any.
+bool take_owed_drop(edge_state& edge) noexcept {
+  std::uint64_t owed = edge.drops_owed.load(std::memory_order_relaxed);
+  while (owed > 0 && !edge.drops_owed.compare_exchange_weak(owed, owed - 1, std::memory_order_relaxed)) {
+  }
+  return owed > 0;
+}
+
+}  // namespace
+
 void cell::handle_one(cell_envelope* item) {
   std::unique_ptr<cell_envelope> owned(item);
-  const bool user_message = item->inbox != system_inbox;
+  if (!is_user_inbox(item->inbox)) {
+    try {
+      item->deliver(*this);
+    } catch (...) {
+      crash(std::current_exception(), item);  // a timer callback (user code) threw
+    }
+    if (item->inbox == timer_inbox) after_user_code();
+    return;
+  }
+  edge_state& edge = *item->edge;
+  if (take_owed_drop(edge)) {  // the oldest message of a drop_oldest edge
+    edge.dropped.fetch_add(1, std::memory_order_relaxed);
+    consumed(*item);
+    return;
+  }
   try {
     item->deliver(*this);
-    // Single writer: a plain store is enough and avoids a locked instruction.
-    if (user_message) handled_.store(handled_.load(std::memory_order_relaxed) + 1, std::memory_order_relaxed);
+    bump(handled_);
+    bump(edge.handled);
   } catch (...) {
     crash(std::current_exception(), item);
   }
-  if (quit_requested_ && is_running()) begin_stop(exit_reason{exit_kind::normal, {}});
+  consumed(*item);
+  after_user_code();
 }
 
 void cell::run_guarded(const std::function<void()>& fn) {
@@ -321,7 +535,12 @@ void cell::run_guarded(const std::function<void()>& fn) {
     enqueue_system(new stop_signal(std::move(reason)));
     return;
   }
-  if (quit_requested_) enqueue_system(new stop_signal(exit_reason{exit_kind::normal, {}}));
+  if (quit_requested_) {
+    quit_requested_ = false;
+    enqueue_system(new stop_signal(exit_reason{exit_kind::normal, {}}));
+    return;
+  }
+  after_user_code();  // suspension or penalty incurred by the completion
 }
 
 // ---------------------------------------------------------------------------
@@ -330,15 +549,18 @@ void cell::run_guarded(const std::function<void()>& fn) {
 void cell::crash(std::exception_ptr error, const cell_envelope* culprit) {
   exit_reason reason = exit_reason::from_exception(error);
   rt_->crashes.fetch_add(1, std::memory_order_relaxed);
-  if (culprit != nullptr && culprit->inbox != system_inbox) {
+  if (culprit != nullptr && is_user_inbox(culprit->inbox)) {
     // The message that crashed the actor is dead-lettered, never retried.
     dead_letters_.fetch_add(1, std::memory_order_relaxed);
     rt_->dead_letters.fetch_add(1, std::memory_order_relaxed);
+    culprit->edge->dead_lettered.fetch_add(1, std::memory_order_relaxed);
     rt_->logger->error("weir: actor {} crashed handling {}: {}", path(), type_name(culprit->type()),
                        reason.detail);
   } else {
     rt_->logger->error("weir: actor {} crashed in {}: {}", path(),
-                       culprit != nullptr ? type_name(culprit->type()) : std::string{"on_start"},
+                       culprit == nullptr ? std::string{"on_start"}
+                       : culprit->inbox == timer_inbox ? std::string{"a timer callback"}
+                                                       : type_name(culprit->type()),
                        reason.detail);
   }
   begin_stop(std::move(reason));
@@ -346,9 +568,12 @@ void cell::crash(std::exception_ptr error, const cell_envelope* culprit) {
 
 void cell::discard(envelope* item) noexcept {
   auto* dropped = static_cast<cell_envelope*>(item);
-  if (item->inbox != system_inbox) {
+  if (is_user_inbox(item->inbox)) {
     dead_letters_.fetch_add(1, std::memory_order_relaxed);
     rt_->dead_letters.fetch_add(1, std::memory_order_relaxed);
+    queued_.fetch_sub(1, std::memory_order_relaxed);
+    dropped->edge->dead_lettered.fetch_add(1, std::memory_order_relaxed);
+    dropped->edge->release_in_flight(1);
     if (rt_->logger->should_log(spdlog::level::debug)) {
       rt_->logger->debug("weir: dead letter {} to stopped actor {}", type_name(dropped->type()), path());
     }
@@ -411,6 +636,17 @@ void cell::begin_stop(exit_reason reason) {
   if (!is_running()) return;
   phase_.store(phase::stopping, std::memory_order_release);
   reason_ = std::move(reason);
+  // A stopping actor waits for nothing but its children.
+  if (suspended_on_ != nullptr) {
+    suspended_on_->cancel_wait(*this);
+    resume();
+  }
+  suspend_pending_ = nullptr;
+  paused_ = false;
+  paused_flag_.store(false, std::memory_order_release);
+  held_ = false;
+  penalty_debt_ = clock::duration::zero();
+  if (penalty_timer_) std::exchange(penalty_timer_, nullptr)->cancel();
   stop_next_child();
 }
 
@@ -430,6 +666,7 @@ void cell::stop_next_child() {
 }
 
 void cell::finish_stop() {
+  publish_credit();  // what was handled so far frees its senders' credit
   if (started_ && behavior_) {
     try {
       behavior_->on_stop();

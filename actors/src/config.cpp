@@ -11,6 +11,7 @@ void validate(const system_config& config) {
   if (config.batch == 0) {
     throw std::invalid_argument("weir::system_config::batch must be >= 1 (got 0)");
   }
+  validate(config.adhoc, "weir::system_config::adhoc");
 }
 
 }  // namespace weir

@@ -8,7 +8,7 @@
 namespace weir {
 namespace {
 
-constexpr std::array<std::size_t, 4> class_sizes{32, 64, 128, 256};
+constexpr std::array<std::size_t, 7> class_sizes{32, 48, 64, 96, 128, 192, 256};
 constexpr std::size_t class_count = class_sizes.size();
 constexpr std::size_t batch_size = 256;            // blocks moved to or from the depot at once
 constexpr std::size_t high_water = 2 * batch_size; // a thread's list never grows beyond this

@@ -1,6 +1,8 @@
 #pragma once
 // weir/config.hpp — how an actor system is set up.
 
+#include <weir/mailbox/policy.hpp>
+
 #include <cstddef>
 #include <cstdint>
 #include <memory>
@@ -39,6 +41,11 @@ struct system_config {
   /// At most this many messages are handled per turn before the actor yields
   /// its thread to others (fairness vs. throughput); must be >= 1.
   std::size_t batch = 64;
+
+  /// The policy of ad-hoc sends (handle::send, no edge of their own):
+  /// unbounded with the soft penalty, so they never deadlock and still push
+  /// back on a sender that floods a slow actor. Explicit edges choose their own.
+  unbounded adhoc{};
 
   /// The clock timers run on. Null means the real steady clock. Tests pass a
   /// testing::manual_clock to fire timers by hand.

@@ -20,10 +20,7 @@ class basic_actor;
 
 namespace detail {
 
-/// Moves the message at `payload` into a new node bound for one concrete
-/// actor type. A handle keeps one of these per message type it may send.
-using make_node_fn = cell_envelope* (*)(void* payload);
-
+/// A handle keeps one make_node_fn per message type it may send.
 template <class Actor, class M>
 cell_envelope* make_node(void* payload) {
   return new message_node<Actor, M>(inbox_of<M, typename Actor::inboxes>::value,
@@ -97,15 +94,8 @@ class handle {
   template <class M>
     requires accepts<Interface, M>
   send_result send(M&& message) const {
-    using message_type = std::remove_cvref_t<M>;
     detail::cell& receiver = checked_cell("send");
-    const auto make = factories_.make[detail::position_of<message_type, detail::messages_of<Interface>>::value];
-    if constexpr (std::is_same_v<M, message_type>) {  // a non-const rvalue: move from it
-      return receiver.enqueue_user(make(std::addressof(message)));
-    } else {
-      message_type copy(std::forward<M>(message));
-      return receiver.enqueue_user(make(std::addressof(copy)));
-    }
+    return send_via<M>(receiver.adhoc_edge(), std::forward<M>(message));
   }
 
   /// Asks the actor to stop (its exit reason is `shutdown`). Its children stop
@@ -120,6 +110,12 @@ class handle {
   [[nodiscard]] actor_id id() const { return checked_cell("id").id(); }
   [[nodiscard]] const std::string& name() const { return checked_cell("name").name(); }
   [[nodiscard]] std::string path() const { return checked_cell("path").path(); }
+  /// True while the actor is suspended on a bounded edge with no credit.
+  [[nodiscard]] bool suspended() const { return checked_cell("suspended").is_suspended(); }
+  /// True while the actor waits out a soft-penalty pause.
+  [[nodiscard]] bool paused() const { return checked_cell("paused").is_paused(); }
+  /// User messages queued for it and not yet consumed.
+  [[nodiscard]] std::int64_t queued() const { return checked_cell("queued").queued(); }
   /// Dead letters addressed to this actor so far.
   [[nodiscard]] std::uint64_t dead_letters() const { return checked_cell("dead_letters").dead_letters(); }
   /// Messages its handlers have returned from so far.
@@ -145,6 +141,26 @@ class handle {
   template <class>
   friend class handle;
 
+  template <class>
+  friend class edge;
+  template <class I>
+  friend detail::cell& detail_cell(const handle<I>& h);
+
+  /// Sends on `edge` (ad-hoc or an edge's own). An rvalue is handed to the
+  /// runtime by address and moved from only if it is accepted; an lvalue is
+  /// copied first.
+  template <class M>
+  send_result send_via(detail::edge_state& edge, M&& message) const {
+    using message_type = std::remove_cvref_t<M>;
+    const auto make = factories_.make[detail::position_of<message_type, detail::messages_of<Interface>>::value];
+    if constexpr (std::is_same_v<M, message_type>) {  // a non-const rvalue
+      return cell_->send_on(edge, make, std::addressof(message));
+    } else {
+      message_type copy(std::forward<M>(message));
+      return cell_->send_on(edge, make, std::addressof(copy));
+    }
+  }
+
   detail::cell& checked_cell(const char* what) const {
     if (!cell_) throw std::logic_error(std::string{"weir::handle::"} + what + " on an empty handle");
     return *cell_;
@@ -153,5 +169,11 @@ class handle {
   detail::cell_ptr cell_;
   detail::node_factories<Interface> factories_;
 };
+
+/// Internal: the cell behind a handle (for the testing kit and insight).
+template <class I>
+detail::cell& detail_cell(const handle<I>& h) {
+  return h.checked_cell("detail_cell");
+}
 
 }  // namespace weir

@@ -85,8 +85,8 @@ struct position_of<M, type_list<Ts...>> {
   }();
 };
 
-/// Which inbox of an actor with inboxes `List` takes M. Inbox indices start at
-/// 1: inbox 0 carries the runtime's own signals.
+/// Which inbox of an actor with inboxes `List` takes M. User inbox indices
+/// start at first_user_inbox, after the runtime's own.
 template <class M, class List>
 struct inbox_of;
 template <class M, class... Inboxes>
@@ -95,7 +95,7 @@ struct inbox_of<M, inbox_list<Inboxes...>> {
   static constexpr bool holds = count_of<M, typename flatten<inbox_list<Inbox>>::type> > 0;
 
   static constexpr inbox_index value = [] {
-    inbox_index i = 1;
+    inbox_index i = first_user_inbox;
     inbox_index found = 0;
     ((holds<Inboxes> ? (found = i, ++i) : ++i), ...);
     return found;

@@ -7,16 +7,22 @@
 namespace weir {
 
 /// The outcome of a send. Overload is a return value, never a silent loss:
-/// a message is either accepted, or the result says where it went.
+/// a message is either accepted, or the result says where it went. When the
+/// result is `would_block` or `dropped`, the message passed as an rvalue was
+/// not moved from: the caller still holds it, intact.
 enum class [[nodiscard]] send_result : std::uint8_t {
-  ok,      ///< queued in the receiver's inbox
-  closed,  ///< the receiver has stopped; the message was counted as a dead letter
+  ok,           ///< queued in the receiver's inbox
+  closed,       ///< the receiver has stopped; the message was counted as a dead letter
+  would_block,  ///< a bounded edge had no credit (reaction `fail`, or a blocking send timed out)
+  dropped,      ///< a bounded edge had no credit and its reaction is `drop_newest`
 };
 
 constexpr std::string_view to_string(send_result r) noexcept {
   switch (r) {
     case send_result::ok: return "ok";
     case send_result::closed: return "closed";
+    case send_result::would_block: return "would_block";
+    case send_result::dropped: return "dropped";
   }
   return "?";
 }

@@ -1,6 +1,7 @@
 #pragma once
 // weir/detail/cell.hpp — the runtime half of an actor: mailbox, strand, place in the tree.
 
+#include <weir/detail/edge_state.hpp>
 #include <weir/detail/runtime.hpp>
 #include <weir/exit_reason.hpp>
 #include <weir/mailbox/envelope_fifo.hpp>
@@ -41,7 +42,14 @@ class cell_envelope : public envelope {
   virtual void deliver(cell& receiver) = 0;
   /// The payload's type, for logs and insight.
   [[nodiscard]] virtual const std::type_info& type() const noexcept = 0;
+
+  /// The edge a user message travels on (its counters, its credit); null for
+  /// runtime signals.
+  edge_state* edge = nullptr;
 };
+
+/// Moves the message at `payload` into a new node for one receiver type.
+using make_node_fn = cell_envelope* (*)(void* payload);
 
 /// Life of a cell. Only its own strand writes it; others read a snapshot.
 enum class phase : std::uint8_t { created, running, stopping, stopped };
@@ -92,10 +100,19 @@ class cell {
     return dead_letters_.load(std::memory_order_relaxed);
   }
 
+  /// User messages queued and not yet consumed, all inboxes together.
+  [[nodiscard]] std::int64_t queued() const noexcept { return queued_.load(std::memory_order_relaxed); }
+
   // --- any thread ---------------------------------------------------------
-  /// Queues a user message; on a closed mailbox deletes it, counts a dead
-  /// letter and answers `closed`.
-  send_result enqueue_user(cell_envelope* message) noexcept;
+  /// Sends the message at `payload` on `edge` (which must lead here), applying
+  /// the edge's policy: credit, overflow reaction, soft penalty. `payload` is
+  /// moved from only if the result is `ok` or `closed`.
+  send_result send_on(edge_state& edge, make_node_fn make, void* payload);
+  /// The edge ad-hoc sends (handle::send) travel on: unbounded with the soft
+  /// penalty. Made on first use.
+  edge_state& adhoc_edge();
+  /// Tells this (suspended) actor that `edge` has credit again.
+  void signal_credit(edge_state& edge) noexcept;
   /// Queues a runtime signal; on a closed mailbox deletes it and returns false.
   bool enqueue_system(cell_envelope* signal) noexcept;
   /// Asks the actor to stop with `kind` (ignored once it is stopping).
@@ -123,6 +140,16 @@ class cell {
                                            std::function<void()> callback);
   void cancel_timer(timer_state& timer) noexcept;
   void on_timer(const std::shared_ptr<timer_state>& timer);
+  void on_credit(const edge_state* edge);
+  void on_penalty_paid();
+  /// Testing: stop handling anything but control signals until released.
+  void set_held(bool held) noexcept { held_ = held; }
+
+  // --- observers for insight (any thread; snapshots) ------------------------
+  /// True while suspended on a bounded edge without credit.
+  [[nodiscard]] bool is_suspended() const noexcept { return suspended_flag_.load(std::memory_order_acquire); }
+  /// True while waiting out a soft-penalty pause.
+  [[nodiscard]] bool is_paused() const noexcept { return paused_flag_.load(std::memory_order_acquire); }
   /// Runs `fn` on behalf of the actor outside a message (an Asio completion
   /// already on the strand): skipped if the actor no longer runs, exceptions
   /// become crashes, quit() is honoured.
@@ -135,6 +162,14 @@ class cell {
   friend void intrusive_ptr_add_ref(cell* c) noexcept;
   friend void intrusive_ptr_release(cell* c) noexcept;
   friend struct turn_scope;
+
+  send_result enqueue_user(cell_envelope* message) noexcept;
+  void after_user_code();
+  void suspend_on(edge_state& edge);
+  void resume();
+  void consumed(cell_envelope& item) noexcept;
+  void publish_credit() noexcept;
+  [[nodiscard]] bool blocked() const noexcept { return suspended_on_ != nullptr || paused_ || held_; }
 
   void launch();
   void wake();
@@ -180,6 +215,22 @@ class cell {
 
   std::atomic<std::uint64_t> handled_{0};
   std::atomic<std::uint64_t> dead_letters_{0};
+  std::atomic<std::int64_t> queued_{0};
+
+  // Flow control. The ad-hoc edge is made on first use (most actors have
+  // only edges of their own, or none); the rest is strand-only.
+  std::atomic<edge_state*> adhoc_edge_{nullptr};
+  edge_state* suspend_pending_ = nullptr;  // ran out of credit in the current handler
+  edge_state* suspended_on_ = nullptr;     // suspended: handles nothing until credit returns
+  clock::time_point suspended_since_{};
+  clock::duration penalty_debt_{};         // soft penalty owed by the current handler
+  bool paused_ = false;                    // paying a soft penalty
+  bool held_ = false;                      // testing::hold
+  std::atomic<bool> suspended_flag_{false};  // mirrors suspended_on_ for other threads
+  std::atomic<bool> paused_flag_{false};     // mirrors paused_
+  std::shared_ptr<armed_timer> penalty_timer_;
+  edge_state* dirty_edges_ = nullptr;      // consumed from this turn, credit not yet handed back
+  std::int64_t consumed_unpublished_ = 0;  // likewise for queued_
 };
 
 /// A timer started by an actor. Owned by the cell; touched only on its strand.

@@ -35,4 +35,18 @@ class manual_system {
   static system_config manual(system_config config, const std::shared_ptr<manual_clock>& clock);
 };
 
+/// Makes `actor` handle nothing but control signals (stop, credit...) from
+/// its next turn on, as if it were very slow, until release(). Lets a test
+/// build back pressure deterministically.
+void hold(detail::cell& actor);
+void release(detail::cell& actor);
+template <class I>
+void hold(const handle<I>& actor) {
+  hold(detail_cell(actor));
+}
+template <class I>
+void release(const handle<I>& actor) {
+  release(detail_cell(actor));
+}
+
 }  // namespace weir::testing

@@ -8,10 +8,17 @@
 
 namespace weir {
 
-/// Index of an inbox within one actor. Inbox 0 is reserved for the runtime's
-/// own signals (start, stop, timers, child exits); user inboxes start at 1.
+/// Index of an inbox within one actor. The first two are the runtime's:
+/// control signals (stop, child exits, adoption, credit) and timer firings,
+/// kept apart because timers run user code and must wait while the actor is
+/// suspended; user inboxes follow, in priority order.
 using inbox_index = std::uint8_t;
-inline constexpr inbox_index system_inbox = 0;
+inline constexpr inbox_index control_inbox = 0;
+inline constexpr inbox_index timer_inbox = 1;
+inline constexpr inbox_index first_user_inbox = 2;
+
+/// True for inboxes that hold user messages (counted, dead-lettered).
+constexpr bool is_user_inbox(inbox_index i) noexcept { return i >= first_user_inbox; }
 
 /// The intrusive header of everything queued in a mailbox.
 ///

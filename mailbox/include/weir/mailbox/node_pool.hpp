@@ -10,7 +10,7 @@ namespace weir {
 /// Messages are allocated on the sender's thread and freed on the
 /// receiver's: the pattern general-purpose allocators handle worst (glibc
 /// spends half of a counting benchmark in malloc and free). The pool keeps a
-/// free list per thread and size class (32, 64, 128, 256 bytes; larger nodes
+/// free list per thread and size class (32, 48, 64, 96, 128, 192 and 256 bytes; larger nodes
 /// use operator new). A thread whose list grows past a high-water mark hands
 /// a batch of blocks to a shared depot; a thread whose list is empty takes a
 /// batch from it. So blocks flow from consumers back to producers, and the

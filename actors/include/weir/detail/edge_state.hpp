@@ -1,0 +1,99 @@
+#pragma once
+// weir/detail/edge_state.hpp — the runtime state of one edge, shared by both ends.
+
+#include <weir/edge_stats.hpp>
+#include <weir/mailbox/policy.hpp>
+
+#include <atomic>
+#include <condition_variable>
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <string>
+
+namespace weir::detail {
+
+class cell;
+
+/// One sender -> receiver edge. The sender's end (weir::edge) owns it; every
+/// message sent on it points to it, so the receiver can count, hand credit
+/// back, and apply drop_oldest.
+///
+/// Lifetime: `refs_` counts messages in flight plus one while the sender's
+/// end holds it; whoever brings it to zero deletes it. So it lives exactly as
+/// long as someone can still touch it, with no extra count per message.
+///
+/// Thread safety: the atomics from any thread; fields marked "receiver" only
+/// on the receiver's strand.
+class edge_state {
+ public:
+  edge_state(cell& receiver, edge_policy policy, std::string label);
+  edge_state(const edge_state&) = delete;
+  edge_state& operator=(const edge_state&) = delete;
+
+  const edge_policy policy;
+  cell& receiver;
+  const std::string label;  ///< for logs and insight: "sender -> receiver"
+
+  [[nodiscard]] const bounded* as_bounded() const noexcept { return std::get_if<bounded>(&policy); }
+  [[nodiscard]] const unbounded* as_unbounded() const noexcept { return std::get_if<unbounded>(&policy); }
+
+  /// Messages accepted and not yet consumed (handled, dropped or dead-lettered).
+  [[nodiscard]] std::int64_t in_flight() const noexcept {
+    return refs_.load(std::memory_order_acquire) - (owned_.load(std::memory_order_acquire) ? 1 : 0);
+  }
+  /// Credits left on a bounded edge (negative after an overdraft).
+  [[nodiscard]] std::int64_t credits() const noexcept {
+    const bounded* b = as_bounded();
+    return b != nullptr ? static_cast<std::int64_t>(b->capacity) - in_flight() : -1;
+  }
+  [[nodiscard]] bool has_credit() const noexcept { return credits() > 0; }
+
+  /// Sender: one more message in flight.
+  void add_in_flight() noexcept { refs_.fetch_add(1, std::memory_order_acq_rel); }
+  /// Either end: `n` messages left flight. Wakes whoever waits for credit.
+  /// May delete *this.
+  void release_in_flight(std::int64_t n) noexcept;
+  /// The sender's end lets go. May delete *this.
+  void release_owner() noexcept;
+
+  /// Actor sender: registers `waiter` to be sent a credit signal once credit
+  /// returns. Returns false (registering nothing) if credit is already back.
+  bool wait_for_credit(cell& waiter) noexcept;
+  /// Withdraws a registration (the waiter stops). Idempotent.
+  void cancel_wait(cell& waiter) noexcept;
+  /// Foreign thread: blocks until there is credit or `timeout` passes.
+  bool block_for_credit(const std::optional<std::chrono::nanoseconds>& timeout);
+
+  [[nodiscard]] edge_stats stats() const noexcept;
+
+  // Counters (relaxed; see edge_stats for their meaning).
+  std::atomic<std::uint64_t> sent{0};
+  std::atomic<std::uint64_t> handled{0};
+  std::atomic<std::uint64_t> refused{0};
+  std::atomic<std::uint64_t> dropped{0};
+  std::atomic<std::uint64_t> coalesced{0};
+  std::atomic<std::uint64_t> dead_lettered{0};
+  std::atomic<std::int64_t> suspended_ns{0};
+
+  /// drop_oldest: how many of this edge's oldest messages the receiver must
+  /// discard instead of handling.
+  std::atomic<std::uint64_t> drops_owed{0};
+
+  // Receiver: consumption not yet handed back as credit (see bounded).
+  std::int64_t unpublished = 0;
+  edge_state* next_dirty = nullptr;
+  bool dirty = false;
+
+ private:
+  void wake_waiters() noexcept;
+
+  std::atomic<std::int64_t> refs_{1};
+  std::atomic<bool> owned_{true};
+  std::atomic<cell*> waiter_{nullptr};  // holds a reference on the waiting cell
+  std::mutex foreign_mutex_;
+  std::condition_variable foreign_cv_;
+  std::atomic<int> foreign_waiters_{0};
+};
+
+}  // namespace weir::detail

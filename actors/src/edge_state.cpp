@@ -1,0 +1,90 @@
+#include <weir/detail/cell.hpp>
+#include <weir/detail/edge_state.hpp>
+
+namespace weir::detail {
+
+edge_state::edge_state(cell& receiver, edge_policy policy, std::string label)
+    : policy(std::move(policy)), receiver(receiver), label(std::move(label)) {}
+
+void edge_state::release_in_flight(std::int64_t n) noexcept {
+  if (refs_.fetch_sub(n, std::memory_order_seq_cst) == n) {
+    delete this;  // the sender let go and nothing is in flight: nobody can reach us
+    return;
+  }
+  wake_waiters();
+}
+
+void edge_state::release_owner() noexcept {
+  owned_.store(false, std::memory_order_release);
+  if (refs_.fetch_sub(1, std::memory_order_acq_rel) == 1) delete this;
+}
+
+// Dekker-style hand-shake with wake_waiters(): the waiter publishes itself,
+// then re-reads the credit; the receiver publishes the credit (refs_), then
+// reads the waiter. With sequentially consistent operations on both sides at
+// least one of them sees the other, so no wake-up is lost.
+bool edge_state::wait_for_credit(cell& waiter) noexcept {
+  intrusive_ptr_add_ref(&waiter);
+  waiter_.store(&waiter, std::memory_order_seq_cst);
+  if (!has_credit()) return true;
+  cell* expected = &waiter;
+  if (waiter_.compare_exchange_strong(expected, nullptr, std::memory_order_seq_cst)) {
+    intrusive_ptr_release(&waiter);
+    return false;  // credit came back already: no need to wait
+  }
+  return true;  // the receiver took the registration: its credit signal is on the way
+}
+
+void edge_state::cancel_wait(cell& waiter) noexcept {
+  cell* expected = &waiter;
+  if (waiter_.compare_exchange_strong(expected, nullptr, std::memory_order_seq_cst)) {
+    intrusive_ptr_release(&waiter);
+  }
+}
+
+void edge_state::wake_waiters() noexcept {
+  if (!has_credit()) return;
+  if (cell* waiter = waiter_.exchange(nullptr, std::memory_order_seq_cst)) {
+    waiter->signal_credit(*this);
+    intrusive_ptr_release(waiter);
+  }
+  if (foreign_waiters_.load(std::memory_order_seq_cst) > 0) {
+    std::lock_guard lock(foreign_mutex_);  // a blocked thread is inside wait(), or sees the credit
+    foreign_cv_.notify_all();
+  }
+}
+
+bool edge_state::block_for_credit(const std::optional<std::chrono::nanoseconds>& timeout) {
+  foreign_waiters_.fetch_add(1, std::memory_order_seq_cst);
+  const auto start = std::chrono::steady_clock::now();
+  bool ok = true;
+  {
+    std::unique_lock lock(foreign_mutex_);
+    auto credit = [this] { return has_credit(); };
+    if (timeout) {
+      ok = foreign_cv_.wait_for(lock, *timeout, credit);
+    } else {
+      foreign_cv_.wait(lock, credit);
+    }
+  }
+  foreign_waiters_.fetch_sub(1, std::memory_order_seq_cst);
+  suspended_ns.fetch_add(std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now() - start).count(),
+                         std::memory_order_relaxed);
+  return ok;
+}
+
+edge_stats edge_state::stats() const noexcept {
+  edge_stats s;
+  s.sent = sent.load(std::memory_order_relaxed);
+  s.handled = handled.load(std::memory_order_relaxed);
+  s.refused = refused.load(std::memory_order_relaxed);
+  s.dropped = dropped.load(std::memory_order_relaxed);
+  s.coalesced = coalesced.load(std::memory_order_relaxed);
+  s.dead_lettered = dead_lettered.load(std::memory_order_relaxed);
+  s.depth = in_flight();
+  s.credits = credits();
+  s.suspended = std::chrono::nanoseconds(suspended_ns.load(std::memory_order_relaxed));
+  return s;
+}
+
+}  // namespace weir::detail

@@ -1,0 +1,320 @@
+#include <weir/edge.hpp>  // first: the header must be self-contained
+#include <weir/system.hpp>
+#include <weir/testing/manual_system.hpp>
+
+#include <doctest/doctest.h>
+
+#include <chrono>
+#include <memory>
+#include <vector>
+
+using namespace std::chrono_literals;
+
+namespace {
+
+struct item {
+  int n;
+};
+struct parcel {
+  std::unique_ptr<int> value;
+};
+
+class collector : public weir::actor<item, parcel> {
+ public:
+  explicit collector(std::vector<int>& got) : got_(got) {}
+  void on_message(item& i) override { got_.push_back(i.n); }
+  void on_message(parcel& p) override { got_.push_back(*p.value); }
+
+ private:
+  std::vector<int>& got_;
+};
+
+weir::bounded bounded_by(std::size_t capacity, weir::overflow_reaction on_full) {
+  weir::bounded b;
+  b.capacity = capacity;
+  b.on_full = on_full;
+  return b;
+}
+
+void check_conservation(const weir::edge_stats& s) {
+  CHECK(s.sent == s.handled + s.refused + s.dropped + s.coalesced + s.dead_lettered +
+                      static_cast<std::uint64_t>(s.depth));
+}
+
+}  // namespace
+
+TEST_CASE("bounded(fail): without credit the send is refused and the message stays with the caller") {
+  std::vector<int> got;
+  weir::testing::manual_system t;
+  auto c = t.system.spawn<collector>("c", got);
+  auto e = weir::connect(c, bounded_by(2, weir::overflow_reaction::fail));
+  CHECK(e.send(item{1}) == weir::send_result::ok);
+  CHECK(e.send(item{2}) == weir::send_result::ok);
+  CHECK(e.stats().credits == 0);
+  parcel p{std::make_unique<int>(3)};
+  CHECK(e.send(std::move(p)) == weir::send_result::would_block);
+  REQUIRE(p.value != nullptr);  // handed back intact
+  CHECK(*p.value == 3);
+  t.run_until_idle();  // the receiver consumes; credit comes back at the end of its turn
+  CHECK(e.stats().credits == 2);
+  CHECK(e.send(std::move(p)) == weir::send_result::ok);
+  t.run_until_idle();
+  CHECK(got == std::vector<int>{1, 2, 3});
+  const auto s = e.stats();
+  CHECK(s.sent == 4);
+  CHECK(s.refused == 1);
+  CHECK(s.handled == 3);
+  check_conservation(s);
+}
+
+TEST_CASE("bounded(drop_newest): the message sent without credit is dropped and counted") {
+  std::vector<int> got;
+  weir::testing::manual_system t;
+  auto c = t.system.spawn<collector>("c", got);
+  auto e = weir::connect(c, bounded_by(2, weir::overflow_reaction::drop_newest));
+  for (int i = 1; i <= 4; ++i) (void)e.send(item{i});
+  t.run_until_idle();
+  CHECK(got == std::vector<int>{1, 2});
+  CHECK(e.stats().dropped == 2);
+  check_conservation(e.stats());
+}
+
+TEST_CASE("bounded(drop_oldest): the newest are kept, the oldest unconsumed are dropped") {
+  std::vector<int> got;
+  weir::testing::manual_system t;
+  auto c = t.system.spawn<collector>("c", got);
+  auto e = weir::connect(c, bounded_by(2, weir::overflow_reaction::drop_oldest));
+  for (int i = 1; i <= 5; ++i) CHECK(e.send(item{i}) == weir::send_result::ok);
+  t.run_until_idle();
+  CHECK(got == std::vector<int>{4, 5});
+  CHECK(e.stats().dropped == 3);
+  CHECK(e.stats().depth == 0);
+  check_conservation(e.stats());
+}
+
+TEST_CASE("bounded(suspend) from a thread that is not an actor: with a zero timeout it answers would_block") {
+  std::vector<int> got;
+  weir::testing::manual_system t;
+  auto c = t.system.spawn<collector>("c", got);
+  weir::bounded policy = bounded_by(1, weir::overflow_reaction::suspend);
+  policy.block_timeout = 0ns;
+  auto e = weir::connect(c, policy);
+  CHECK(e.send(item{1}) == weir::send_result::ok);
+  CHECK(e.send(item{2}) == weir::send_result::would_block);  // never overdraws
+  t.run_until_idle();
+  CHECK(e.send(item{2}) == weir::send_result::ok);
+  t.run_until_idle();
+  CHECK(got == std::vector<int>{1, 2});
+  check_conservation(e.stats());
+}
+
+TEST_CASE("an edge to a stopped actor answers closed and counts a dead letter") {
+  std::vector<int> got;
+  weir::testing::manual_system t;
+  auto c = t.system.spawn<collector>("c", got);
+  auto e = weir::connect(c, bounded_by(4, weir::overflow_reaction::fail));
+  (void)e.send(item{1});
+  c.stop();
+  t.run_until_idle();
+  CHECK(e.send(item{2}) == weir::send_result::closed);
+  const auto s = e.stats();
+  CHECK(s.dead_lettered == 2);  // the queued one and the late one
+  CHECK(s.depth == 0);
+  CHECK(s.credits == 4);  // dead letters give their credit back
+  check_conservation(s);
+}
+
+TEST_CASE("invalid policies are rejected, naming the field and the edge") {
+  std::vector<int> got;
+  weir::testing::manual_system t;
+  auto c = t.system.spawn<collector>("c", got);
+  CHECK_THROWS_WITH_AS(weir::connect(c, weir::bounded{}), doctest::Contains("bounded::capacity must be >= 1"),
+                       std::invalid_argument);
+  CHECK_THROWS_WITH_AS(weir::connect(c, weir::bounded{}), doctest::Contains("edge to /c"), std::invalid_argument);
+  weir::unbounded bad;
+  bad.penalty = weir::soft_penalty{};
+  bad.penalty->per_message = 0ns;
+  CHECK_THROWS_WITH_AS(weir::connect(c, bad), doctest::Contains("soft_penalty::per_message must be positive"),
+                       std::invalid_argument);
+  bad.penalty->per_message = 1ns;
+  bad.penalty->cap = -1ns;
+  CHECK_THROWS_WITH_AS(weir::connect(c, bad), doctest::Contains("soft_penalty::cap"), std::invalid_argument);
+  weir::system_config config;
+  config.adhoc.penalty = weir::soft_penalty{};
+  config.adhoc.penalty->cap = 0ns;
+  CHECK_THROWS_WITH_AS(weir::system{config}, doctest::Contains("system_config::adhoc"), std::invalid_argument);
+}
+
+// ---------------------------------------------------------------------------
+// Suspension: pressure travels upstream through a chain.
+
+namespace {
+
+struct go {};
+struct set_next {
+  weir::handle<weir::interface<item>> next;
+};
+
+// Sends item{0..count-1} downstream, one per handler, re-arming itself.
+class source : public weir::actor<go, set_next> {
+ public:
+  explicit source(int count) : count_(count) {}
+  void on_message(set_next& s) override { out_ = weir::connect(s.next, bounded_by(2, weir::overflow_reaction::suspend)); }
+  void on_message(go&) override {
+    if (sent_ == count_) return;
+    (void)out_.send(item{sent_++});
+    (void)self().send(go{});
+  }
+  weir::edge<weir::interface<item>> out_;
+
+ private:
+  int count_;
+  int sent_ = 0;
+};
+
+// Forwards every item over its own bounded edge.
+class relay : public weir::actor<item, set_next> {
+ public:
+  void on_message(set_next& s) override { out_ = weir::connect(s.next, bounded_by(2, weir::overflow_reaction::suspend)); }
+  void on_message(item& i) override { (void)out_.send(item{i.n}); }
+
+ private:
+  weir::edge<weir::interface<item>> out_;
+};
+
+}  // namespace
+
+TEST_CASE("chain A -> B -> C with bounded edges: a slow C suspends B, then A; releasing C resumes both") {
+  std::vector<int> got;
+  weir::testing::manual_system t;
+  auto c = t.system.spawn<collector>("c", got);
+  auto b = t.system.spawn<relay>("b");
+  auto a = t.system.spawn<source>("a", 20);
+  (void)b.send(set_next{c});
+  (void)a.send(set_next{b});
+  t.run_until_idle();
+
+  weir::testing::hold(c);  // C is slow: it handles nothing
+  (void)a.send(go{});
+  t.run_until_idle();
+  CHECK(b.suspended());
+  CHECK(a.suspended());
+  CHECK(got.empty());
+  // Bounded memory: at most capacity (+1 overdraft per handler) per edge.
+  CHECK(c.queued() <= 3);
+  CHECK(b.queued() <= 3);
+  const auto a_handled = a.handled();
+  t.run_until_idle();
+  CHECK(a.handled() == a_handled);  // suspended actors handle nothing
+
+  weir::testing::release(c);
+  t.run_until_idle();
+  CHECK_FALSE(a.suspended());
+  CHECK_FALSE(b.suspended());
+  REQUIRE(got.size() == 20);
+  for (int i = 0; i < 20; ++i) CHECK(got[static_cast<std::size_t>(i)] == i);
+}
+
+TEST_CASE("a suspended actor still stops when asked") {
+  std::vector<int> got;
+  weir::testing::manual_system t;
+  auto c = t.system.spawn<collector>("c", got);
+  auto a = t.system.spawn<source>("a", 10);
+  (void)a.send(set_next{c});
+  t.run_until_idle();
+  weir::testing::hold(c);
+  (void)a.send(go{});
+  t.run_until_idle();
+  REQUIRE(a.suspended());
+  a.stop();
+  t.run_until_idle();
+  CHECK(a.stopped());
+  CHECK_FALSE(a.suspended());
+}
+
+// ---------------------------------------------------------------------------
+// Soft penalty: a flooding sender pauses on the clock, never on a thread.
+
+namespace {
+
+struct flood {
+  int count;
+};
+
+class flooder : public weir::actor<flood, go> {
+ public:
+  flooder(weir::handle<collector> to, weir::unbounded policy) : out_(weir::connect(to, std::move(policy))) {}
+  void on_message(flood& f) override {
+    for (int i = 0; i < f.count; ++i) (void)out_.send(item{i});
+  }
+  void on_message(go&) override { ++goes; }
+  int goes = 0;
+
+ private:
+  weir::edge<collector> out_;
+};
+
+}  // namespace
+
+TEST_CASE("soft penalty: penalty(depth) = min(cap, per_message * (depth - threshold))") {
+  weir::soft_penalty p;
+  p.threshold = 10;
+  p.per_message = 2ms;
+  p.cap = 7ms;
+  CHECK(p.for_depth(0) == 0ms);
+  CHECK(p.for_depth(10) == 0ms);
+  CHECK(p.for_depth(11) == 2ms);
+  CHECK(p.for_depth(13) == 6ms);
+  CHECK(p.for_depth(14) == 7ms);
+  CHECK(p.for_depth(std::size_t{1} << 62) == 7ms);  // saturates, no overflow
+}
+
+TEST_CASE("soft penalty: the sender's next turn waits out its debt on the clock") {
+  std::vector<int> got;
+  weir::testing::manual_system t;
+  auto c = t.system.spawn<collector>("c", got);
+  weir::unbounded policy;
+  policy.penalty = weir::soft_penalty{};
+  policy.penalty->threshold = 2;
+  policy.penalty->per_message = 1ms;
+  policy.penalty->cap = 5ms;
+  auto f = t.system.spawn<flooder>("f", c, policy);
+  t.run_until_idle();
+  weir::testing::hold(c);
+  t.run_until_idle();
+  (void)f.send(flood{5});  // depths 1..5 cost 0+0+1+2+3 = 6 ms
+  (void)f.send(go{});
+  t.run_until_idle();
+  CHECK(f.paused());
+  CHECK(f.handled() == 1);  // the go waits
+  t.advance(5ms);
+  CHECK(f.paused());
+  t.advance(1ms);
+  CHECK_FALSE(f.paused());
+  CHECK(f.handled() == 2);
+  weir::testing::release(c);
+  t.run_until_idle();
+  CHECK(got.size() == 5);  // a penalty slows the sender, it never loses messages
+}
+
+TEST_CASE("plain unbounded: no penalty however deep the queue") {
+  std::vector<int> got;
+  weir::testing::manual_system t;
+  auto c = t.system.spawn<collector>("c", got);
+  auto f = t.system.spawn<flooder>("f", c, weir::unbounded{.penalty = std::nullopt});
+  t.run_until_idle();
+  weir::testing::hold(c);
+  t.run_until_idle();
+  (void)f.send(flood{5000});
+  (void)f.send(go{});
+  t.run_until_idle();
+  CHECK_FALSE(f.paused());
+  CHECK(f.handled() == 2);
+  CHECK(c.queued() == 5000);
+}
+
+TEST_CASE("ad-hoc sends use the system's adhoc policy: unbounded with the soft penalty") {
+  weir::system_config config;
+  CHECK(config.adhoc.penalty.has_value());
+  CHECK(config.adhoc.penalty->threshold == 1000);
+}
