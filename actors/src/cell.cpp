@@ -189,7 +189,7 @@ const cell::strand_type& cell::strand() const {
 
 edge_state& cell::adhoc_edge() {
   if (edge_state* existing = adhoc_edge_.load(std::memory_order_acquire)) return *existing;
-  auto* fresh = new edge_state(*this, rt_->config.adhoc, "ad hoc -> " + path());
+  auto* fresh = new edge_state(*this, rt_->config.adhoc, "ad hoc -> " + path(), edge_state::ownership::receiver);
   edge_state* expected = nullptr;
   if (adhoc_edge_.compare_exchange_strong(expected, fresh, std::memory_order_acq_rel)) return *fresh;
   fresh->release_owner();  // another sender made it first
@@ -458,17 +458,22 @@ void cell::distribute(mailbox_queue::chain taken) noexcept {
 }
 
 cell_envelope* cell::next_envelope() {
+  // With several user inboxes, look at the mailbox before every pick: a
+  // message that just arrived in a preferred inbox goes before older ones
+  // elsewhere (biased receive). A relaxed load when nothing is new.
+  if (fifos_.size() > first_user_inbox + 1) distribute(queue_.take_all());
   for (;;) {
     if (local_count_ > 0) {
-      // Control signals first, then timers, then user inboxes in priority
-      // order. While suspended or paused only control signals run (timers
-      // and messages wait); while stopping, messages become dead letters.
-      const std::size_t last = is_running() && !blocked() ? fifos_.size() : first_user_inbox - 1;
-      for (std::size_t i = 0; i < last; ++i) {
-        if (envelope* item = fifos_[i].pop_front()) {
-          --local_count_;
-          return static_cast<cell_envelope*>(item);
-        }
+      // Control signals first, then timers, then user inboxes. While
+      // suspended, paused or held only control signals run (timers and
+      // messages wait); while stopping, messages become dead letters.
+      const bool user_code = is_running() && !blocked();
+      envelope* item = fifos_[control_inbox].pop_front();
+      if (item == nullptr && user_code) item = fifos_[timer_inbox].pop_front();
+      if (item == nullptr && user_code) item = pop_user_message();
+      if (item != nullptr) {
+        --local_count_;
+        return static_cast<cell_envelope*>(item);
       }
     }
     mailbox_queue::chain taken = queue_.take_all();
@@ -476,6 +481,29 @@ cell_envelope* cell::next_envelope() {
     distribute(taken);
   }
 }
+
+envelope* cell::pop_user_message() {
+  if (fair_) {
+    const std::size_t i =
+        fair_->pick([this](std::size_t inbox) { return !fifos_[first_user_inbox + inbox].empty(); });
+    return i == fair_picker::none ? nullptr : fifos_[first_user_inbox + i].pop_front();
+  }
+  for (std::size_t i = first_user_inbox; i < fifos_.size(); ++i) {  // strict: declaration order
+    if (envelope* item = fifos_[i].pop_front()) return item;
+  }
+  return nullptr;
+}
+
+void cell::drain_fairly(std::vector<std::uint32_t> weights) {
+  const std::size_t inboxes = fifos_.size() - first_user_inbox;
+  if (weights.size() != inboxes) {
+    throw std::invalid_argument("weir: actor " + path() + ": drain_fairly needs one weight per inbox (" +
+                                std::to_string(inboxes) + "), got " + std::to_string(weights.size()));
+  }
+  fair_ = std::make_unique<fair_picker>(std::move(weights));
+}
+
+void cell::drain_strictly() noexcept { fair_.reset(); }
 
 namespace {
 

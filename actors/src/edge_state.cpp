@@ -3,10 +3,19 @@
 
 namespace weir::detail {
 
-edge_state::edge_state(cell& receiver, edge_policy policy, std::string label)
-    : policy(std::move(policy)), receiver(receiver), label(std::move(label)) {}
+edge_state::edge_state(cell& receiver, edge_policy policy, std::string label, ownership owner)
+    : policy(std::move(policy)), receiver(receiver), label(std::move(label)), counted_(owner == ownership::sender) {}
+
+std::int64_t edge_state::derived_depth() const noexcept {
+  // Every message sent is in exactly one of these states (see edge_stats).
+  const auto done = handled.load(std::memory_order_relaxed) + refused.load(std::memory_order_relaxed) +
+                    dropped.load(std::memory_order_relaxed) + coalesced.load(std::memory_order_relaxed) +
+                    dead_lettered.load(std::memory_order_relaxed);
+  return static_cast<std::int64_t>(sent.load(std::memory_order_relaxed) - done);
+}
 
 void edge_state::release_in_flight(std::int64_t n) noexcept {
+  if (!counted_) return;  // lives as long as its receiver: nothing to count, nobody waits for credit
   if (refs_.fetch_sub(n, std::memory_order_seq_cst) == n) {
     delete this;  // the sender let go and nothing is in flight: nobody can reach us
     return;
@@ -43,7 +52,7 @@ void edge_state::cancel_wait(cell& waiter) noexcept {
 }
 
 void edge_state::wake_waiters() noexcept {
-  if (!has_credit()) return;
+  if (as_bounded() == nullptr || !has_credit()) return;  // only bounded edges have waiters
   if (cell* waiter = waiter_.exchange(nullptr, std::memory_order_seq_cst)) {
     waiter->signal_credit(*this);
     intrusive_ptr_release(waiter);

@@ -16,6 +16,7 @@
 #include <string>
 #include <type_traits>
 #include <utility>
+#include <vector>
 
 namespace spdlog {
 class logger;
@@ -60,6 +61,15 @@ class actor_base {
   /// is in this actor's tree before it runs, so it cannot outlive it.
   template <class T, class... Args>
   handle<T> spawn(std::string name, Args&&... args);
+
+  /// Drains the user inboxes weighted-fair instead of by strict priority:
+  /// inbox i gets weights[i] of every sum(weights) messages while several
+  /// have messages, so a low-priority inbox is never starved. One weight per
+  /// inbox, each >= 1 (std::invalid_argument otherwise).
+  void drain_fairly(std::vector<std::uint32_t> weights) { cell_.drain_fairly(std::move(weights)); }
+  /// Back to strict priority: an inbox is served only when those declared
+  /// before it are empty (biased receive; the default).
+  void drain_strictly() noexcept { cell_.drain_strictly(); }
 
   /// Calls `on_fire` once, `after` from now, as a turn of this actor.
   timer_handle start_timer(clock::duration after, std::function<void()> on_fire);

@@ -5,6 +5,7 @@
 #include <weir/detail/runtime.hpp>
 #include <weir/exit_reason.hpp>
 #include <weir/mailbox/envelope_fifo.hpp>
+#include <weir/mailbox/fair_picker.hpp>
 #include <weir/mailbox/fifo_set.hpp>
 #include <weir/mailbox/mailbox_queue.hpp>
 #include <weir/send_result.hpp>
@@ -142,6 +143,11 @@ class cell {
   void on_timer(const std::shared_ptr<timer_state>& timer);
   void on_credit(const edge_state* edge);
   void on_penalty_paid();
+  /// Inbox order: strict priority (declaration order, the default) or
+  /// weighted-fair with one weight per user inbox.
+  void drain_fairly(std::vector<std::uint32_t> weights);
+  void drain_strictly() noexcept;
+
   /// Testing: stop handling anything but control signals until released.
   void set_held(bool held) noexcept { held_ = held; }
 
@@ -177,6 +183,7 @@ class cell {
   void defer_turn();
   void run_turn();
   cell_envelope* next_envelope();
+  envelope* pop_user_message();
   void distribute(mailbox_queue::chain taken) noexcept;
   void handle_one(cell_envelope* item);
   void crash(std::exception_ptr error, const cell_envelope* culprit);
@@ -199,7 +206,8 @@ class cell {
   const std::string name_;
 
   mailbox_queue queue_;
-  fifo_set fifos_;                       // [0] runtime signals, [1..] user inboxes in priority order
+  fifo_set fifos_;                       // control, timers, then user inboxes in priority order
+  std::unique_ptr<fair_picker> fair_;    // null: strict priority
   std::size_t local_count_ = 0;          // envelopes sitting in fifos_
   std::optional<strand_type> strand_;    // released at stop: strands must not outlive the io_context
   std::unique_ptr<actor_base> behavior_;
