@@ -2,37 +2,21 @@
 // from its start; the receiver counts them. Same workload as
 // peers/caf_counting.cpp: mailbox throughput under an unbounded backlog, so
 // peak RSS is reported too. Prints "counting weir: X msg/s" and
-// "counting-rss weir: X MB".
+// "counting-rss weir: X MB". bench_counting_bounded is the same workload
+// over a bounded edge.
 //
 // Usage: bench_counting [messages]   (default 10,000,000)
 
-#include "bench.hpp"
-
-#include <weir/weir.hpp>
-
-#include <future>
+#include "counting_workload.hpp"
 
 namespace {
 
-class receiver : public weir::actor<int> {
- public:
-  receiver(int total, std::promise<int>* done) : total_(total), done_(done) {}
-  void on_message(int&) override {
-    if (++received_ == total_) {
-      done_->set_value(received_);
-      quit();
-    }
-  }
-
- private:
-  int total_;
-  std::promise<int>* done_;
-  int received_ = 0;
-};
-
+// Ad-hoc sends (the system's default policy), all from on_start: the soft
+// penalty is only paid after a handler, and this one sends everything, so
+// nothing holds the sender back and the backlog grows as fast as it sends.
 class sender : public weir::actor<int> {
  public:
-  sender(weir::handle<receiver> target, int total) : target_(std::move(target)), total_(total) {}
+  sender(weir::handle<bench::counting::receiver> target, int total) : target_(std::move(target)), total_(total) {}
   void on_start() override {
     for (int i = 0; i < total_; ++i) (void)target_.send(i);
     quit();
@@ -40,24 +24,10 @@ class sender : public weir::actor<int> {
   void on_message(int&) override {}
 
  private:
-  weir::handle<receiver> target_;
+  weir::handle<bench::counting::receiver> target_;
   int total_;
 };
 
 }  // namespace
 
-int main(int argc, char** argv) {
-  const std::size_t messages = bench::arg_or(argc, argv, 1, 10'000'000);
-  const int total = static_cast<int>(messages);
-  weir::system sys;
-  std::promise<int> done;
-  const bench::stopwatch watch;
-  auto counter = sys.spawn<receiver>("receiver", total, &done);
-  (void)sys.spawn<sender>("sender", counter, total);
-  const int received = done.get_future().get();
-  const double seconds = watch.seconds();
-  if (!bench::expect_eq("bench_counting messages", static_cast<std::size_t>(received), messages)) return 1;
-  bench::report("counting", "weir", static_cast<double>(messages) / seconds, "msg/s");
-  bench::report("counting-rss", "weir", bench::kb_to_mb(bench::peak_rss_kb()), "MB");
-  return 0;
-}
+int main(int argc, char** argv) { return bench::counting::run<sender>(argc, argv, "counting"); }

@@ -20,7 +20,11 @@ class basic_actor;
 
 namespace detail {
 
-/// A handle keeps one make_node_fn per message type it may send.
+template <class State, class Message>
+class coalescing_edge;
+
+/// A handle keeps one make_node_fn, and the receiver's inbox index, per
+/// message type it may send.
 template <class Actor, class M>
 cell_envelope* make_node(void* payload) {
   return new message_node<Actor, M>(inbox_of<M, typename Actor::inboxes>::value,
@@ -34,6 +38,7 @@ cell_envelope* make_node(void* payload) {
 template <class Interface>
 struct node_factories {
   std::array<make_node_fn, messages_of<Interface>::size> make{};
+  std::array<inbox_index, messages_of<Interface>::size> inbox{};
 
   template <class Actor>
   static node_factories for_actor() noexcept {
@@ -53,10 +58,12 @@ struct node_factories {
   template <class Actor, class... Ms>
   static void fill(node_factories& out, type_list<Ms...>) noexcept {
     out.make = {&make_node<Actor, Ms>...};
+    out.inbox = {inbox_of<Ms, typename Actor::inboxes>::value...};
   }
   template <class Wide, class... Ms>
   static void narrow(node_factories& out, const node_factories<Wide>& wide, type_list<Ms...>) noexcept {
     out.make = {wide.make[position_of<Ms, messages_of<Wide>>::value]...};
+    out.inbox = {wide.inbox[position_of<Ms, messages_of<Wide>>::value]...};
   }
 };
 
@@ -143,6 +150,15 @@ class handle {
 
   template <class>
   friend class edge;
+  template <class, class>
+  friend class detail::coalescing_edge;
+
+  /// How a message of type M reaches the real receiver: its node factory and inbox.
+  template <class M>
+  [[nodiscard]] std::pair<detail::make_node_fn, inbox_index> route_of() const noexcept {
+    constexpr std::size_t at = detail::position_of<M, detail::messages_of<Interface>>::value;
+    return {factories_.make[at], factories_.inbox[at]};
+  }
   template <class I>
   friend detail::cell& detail_cell(const handle<I>& h);
 

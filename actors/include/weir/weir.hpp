@@ -4,6 +4,8 @@
 #include <weir/actor.hpp>
 #include <weir/clock.hpp>
 #include <weir/config.hpp>
+#include <weir/edge.hpp>
+#include <weir/edge_stats.hpp>
 #include <weir/exit_reason.hpp>
 #include <weir/handle.hpp>
 #include <weir/inbox.hpp>

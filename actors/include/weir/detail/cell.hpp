@@ -44,10 +44,24 @@ class cell_envelope : public envelope {
   /// The payload's type, for logs and insight.
   [[nodiscard]] virtual const std::type_info& type() const noexcept = 0;
 
+  /// Called when the runtime is done with the envelope (handled or
+  /// discarded). Most envelopes are deleted; a coalescing edge's node is
+  /// reused and stays with its edge.
+  virtual void dispose() noexcept { delete this; }
+  /// Called when the envelope is discarded without delivery (the receiver
+  /// stopped), before dispose().
+  virtual void on_undelivered() noexcept {}
+
   /// The edge a user message travels on (its counters, its credit); null for
   /// runtime signals.
   edge_state* edge = nullptr;
 };
+
+/// Owns an envelope until the runtime is done with it, then disposes of it.
+struct envelope_done {
+  void operator()(cell_envelope* item) const noexcept { item->dispose(); }
+};
+using envelope_ptr = std::unique_ptr<cell_envelope, envelope_done>;
 
 /// Moves the message at `payload` into a new node for one receiver type.
 using make_node_fn = cell_envelope* (*)(void* payload);

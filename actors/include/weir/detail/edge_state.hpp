@@ -36,6 +36,7 @@ class edge_state {
   edge_state(cell& receiver, edge_policy policy, std::string label, ownership owner = ownership::sender);
   edge_state(const edge_state&) = delete;
   edge_state& operator=(const edge_state&) = delete;
+  virtual ~edge_state() = default;  // coalescing edges add state (see coalescing.hpp)
 
   const edge_policy policy;
   cell& receiver;

@@ -57,7 +57,7 @@ struct bounded {
   overflow_reaction on_full = overflow_reaction::suspend;
   /// How long a thread that is not an actor may block for credit under
   /// `suspend` before send() answers would_block. Unset: wait as long as it takes.
-  std::optional<std::chrono::nanoseconds> block_timeout;
+  std::optional<std::chrono::nanoseconds> block_timeout{};
 
   [[nodiscard]] std::size_t credit_batch() const noexcept { return capacity < 4 ? 1 : capacity / 4; }
 };
