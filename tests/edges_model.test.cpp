@@ -30,8 +30,7 @@ class collector : public weir::actor<item> {
 struct bounded_model {
   std::size_t capacity;
   weir::overflow_reaction reaction;
-  std::deque<int> queue;  // in flight, oldest first (including ones owed a drop)
-  std::size_t drops_owed = 0;
+  std::deque<int> queue;  // accepted and not consumed, oldest first
   bool receiver_stopped = false;
   std::vector<int> delivered;
   std::uint64_t sent = 0, handled = 0, refused = 0, dropped = 0, dead = 0;
@@ -46,7 +45,10 @@ struct bounded_model {
       switch (reaction) {
         case weir::overflow_reaction::fail: ++refused; return weir::send_result::would_block;
         case weir::overflow_reaction::drop_newest: ++dropped; return weir::send_result::dropped;
-        case weir::overflow_reaction::drop_oldest: ++drops_owed; break;  // the oldest goes when reached
+        case weir::overflow_reaction::drop_oldest:  // the oldest unconsumed goes, at once
+          queue.pop_front();
+          ++dropped;
+          break;
         case weir::overflow_reaction::suspend: break;
       }
     }
@@ -57,22 +59,15 @@ struct bounded_model {
   // One receiver turn: up to `batch` messages, oldest first.
   void turn(std::size_t batch) {
     for (std::size_t i = 0; i < batch && !queue.empty(); ++i) {
-      const int v = queue.front();
+      delivered.push_back(queue.front());
       queue.pop_front();
-      if (drops_owed > 0) {
-        --drops_owed;
-        ++dropped;
-      } else {
-        delivered.push_back(v);
-        ++handled;
-      }
+      ++handled;
     }
   }
 
   void stop() {
     dead += queue.size();  // still queued: dead letters
     queue.clear();
-    drops_owed = 0;
     receiver_stopped = true;
   }
 };
@@ -96,7 +91,7 @@ void run_model(std::uint32_t seed, weir::overflow_reaction reaction, std::size_t
   policy.capacity = capacity;
   policy.on_full = reaction;
   auto e = weir::connect(c, policy);
-  bounded_model model{capacity, reaction, {}, 0, false, {}, 0, 0, 0, 0, 0};
+  bounded_model model{capacity, reaction, {}, false, {}, 0, 0, 0, 0, 0};
 
   int next = 0;
   for (std::size_t op = 0; op < operations; ++op) {

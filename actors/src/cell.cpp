@@ -1,5 +1,6 @@
 #include <weir/actor.hpp>
 #include <weir/detail/cell.hpp>
+#include <weir/detail/ring_state.hpp>
 #include <weir/detail/type_name.hpp>
 
 #include <spdlog/spdlog.h>
@@ -209,8 +210,7 @@ send_result cell::send_on(edge_state& edge, make_node_fn make, void* payload) {
         edge.dropped.fetch_add(1, std::memory_order_relaxed);
         return send_result::dropped;
       case overflow_reaction::drop_oldest:
-        edge.drops_owed.fetch_add(1, std::memory_order_relaxed);  // the receiver drops this edge's oldest
-        break;
+        break;  // a drop_oldest edge is a ring (see ring_state): it never gets here
       case overflow_reaction::suspend:
         // An actor overdraws and is suspended after its handler; any other
         // thread blocks here first, so it never overdraws.
@@ -223,6 +223,7 @@ send_result cell::send_on(edge_state& edge, make_node_fn make, void* payload) {
   }
   cell_envelope* node = make(payload);
   node->edge = &edge;
+  if (edge.is_ring()) return static_cast<ring_state&>(edge).accept(node);
   edge.add_in_flight();
   const std::int64_t depth = queued_.fetch_add(1, std::memory_order_relaxed) + 1;
   const send_result result = enqueue_user(node);
@@ -244,6 +245,17 @@ send_result cell::send_on(edge_state& edge, make_node_fn make, void* payload) {
     }
   }
   return send_result::ok;
+}
+
+send_result cell::post_carrier(edge_state& edge, cell_envelope& carrier) noexcept {
+  edge.add_in_flight();  // keeps the edge (and the carrier in it) alive while queued
+  queued_.fetch_add(1, std::memory_order_relaxed);
+  return enqueue_user(&carrier);  // if closed, discard() counts it and resets the edge
+}
+
+void cell::count_dead_letters(std::uint64_t n) noexcept {
+  dead_letters_.fetch_add(n, std::memory_order_relaxed);
+  rt_->dead_letters.fetch_add(n, std::memory_order_relaxed);
 }
 
 void cell::signal_credit(edge_state& edge) noexcept {
@@ -512,18 +524,11 @@ void bump(std::atomic<std::uint64_t>& counter) noexcept {
   counter.store(counter.load(std::memory_order_relaxed) + 1, std::memory_order_relaxed);
 }
 
-// drop_oldest: takes one owed drop, if any.
-bool take_owed_drop(edge_state& edge) noexcept {
-  std::uint64_t owed = edge.drops_owed.load(std::memory_order_relaxed);
-  while (owed > 0 && !edge.drops_owed.compare_exchange_weak(owed, owed - 1, std::memory_order_relaxed)) {
-  }
-  return owed > 0;
-}
 
 }  // namespace
 
 void cell::handle_one(cell_envelope* item) {
-  std::unique_ptr<cell_envelope> owned(item);
+  envelope_ptr owned(item);
   if (!is_user_inbox(item->inbox)) {
     try {
       item->deliver(*this);
@@ -534,11 +539,6 @@ void cell::handle_one(cell_envelope* item) {
     return;
   }
   edge_state& edge = *item->edge;
-  if (take_owed_drop(edge)) {  // the oldest message of a drop_oldest edge
-    edge.dropped.fetch_add(1, std::memory_order_relaxed);
-    consumed(*item);
-    return;
-  }
   try {
     item->deliver(*this);
     bump(handled_);
@@ -596,20 +596,25 @@ void cell::crash(std::exception_ptr error, const cell_envelope* culprit) {
 
 void cell::discard(envelope* item) noexcept {
   auto* dropped = static_cast<cell_envelope*>(item);
-  if (is_user_inbox(item->inbox)) {
-    dead_letters_.fetch_add(1, std::memory_order_relaxed);
-    rt_->dead_letters.fetch_add(1, std::memory_order_relaxed);
-    queued_.fetch_sub(1, std::memory_order_relaxed);
-    dropped->edge->dead_lettered.fetch_add(1, std::memory_order_relaxed);
-    dropped->edge->release_in_flight(1);
-    if (rt_->logger->should_log(spdlog::level::debug)) {
-      rt_->logger->debug("weir: dead letter {} to stopped actor {}", type_name(dropped->type()), path());
+  if (!is_user_inbox(item->inbox)) {
+    if (dropped->type() == typeid(adopt_signal)) {
+      // A child spawned into us as we closed: it must never run.
+      static_cast<adopt_signal*>(dropped)->child().abort_unstarted();
     }
-  } else if (dropped->type() == typeid(adopt_signal)) {
-    // A child spawned into us as we closed: it must never run.
-    static_cast<adopt_signal*>(dropped)->child().abort_unstarted();
+    dropped->dispose();
+    return;
   }
-  delete dropped;
+  edge_state* edge = dropped->edge;
+  dead_letters_.fetch_add(1, std::memory_order_relaxed);
+  rt_->dead_letters.fetch_add(1, std::memory_order_relaxed);
+  queued_.fetch_sub(1, std::memory_order_relaxed);
+  edge->dead_lettered.fetch_add(1, std::memory_order_relaxed);
+  if (rt_->logger->should_log(spdlog::level::debug)) {
+    rt_->logger->debug("weir: dead letter {} to stopped actor {}", type_name(dropped->type()), path());
+  }
+  dropped->on_undelivered();  // a carrier forgets what its edge had pending
+  dropped->dispose();
+  edge->release_in_flight(1);  // last: may delete the edge, and a carrier inside it
 }
 
 // ---------------------------------------------------------------------------

@@ -3,8 +3,12 @@
 
 namespace weir::detail {
 
-edge_state::edge_state(cell& receiver, edge_policy policy, std::string label, ownership owner)
-    : policy(std::move(policy)), receiver(receiver), label(std::move(label)), counted_(owner == ownership::sender) {}
+edge_state::edge_state(cell& receiver, edge_policy policy, std::string label, ownership owner, depth_source depth)
+    : policy(std::move(policy)),
+      receiver(receiver),
+      label(std::move(label)),
+      counted_(owner == ownership::sender),
+      depth_from_counters_(depth == depth_source::counters) {}
 
 std::int64_t edge_state::derived_depth() const noexcept {
   // Every message sent is in exactly one of these states (see edge_stats).

@@ -3,6 +3,7 @@
 
 #include <weir/detail/cell.hpp>
 #include <weir/detail/edge_state.hpp>
+#include <weir/detail/ring_state.hpp>
 #include <weir/edge_stats.hpp>
 #include <weir/handle.hpp>
 #include <weir/mailbox/policy.hpp>
@@ -41,7 +42,14 @@ class edge {
     validate(policy, "weir::edge to " + receiver.path());
     const detail::cell* sender = detail::cell::current();
     std::string label = (sender != nullptr ? sender->path() : std::string{"(outside)"}) + " -> " + receiver.path();
-    state_ = new detail::edge_state(receiver, std::move(policy), std::move(label));
+    const bounded* limit = std::get_if<bounded>(&policy);
+    if (limit != nullptr && limit->on_full == overflow_reaction::drop_oldest) {
+      // Memory bounded by the capacity: the edge keeps its own ring (see ring_state).
+      using first = typename detail::front<detail::messages_of<Interface>>::type;
+      state_ = new detail::ring_state(receiver, *limit, std::move(label), to_.template route_of<first>().second);
+    } else {
+      state_ = new detail::edge_state(receiver, std::move(policy), std::move(label));
+    }
   }
 
   edge(edge&& other) noexcept : to_(std::move(other.to_)), state_(std::exchange(other.state_, nullptr)) {}

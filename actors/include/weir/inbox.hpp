@@ -44,6 +44,13 @@ struct type_list {
   static constexpr std::size_t size = sizeof...(Ts);
 };
 
+template <class List>
+struct front;
+template <class T, class... Ts>
+struct front<type_list<T, Ts...>> {
+  using type = T;
+};
+
 template <class A, class B>
 struct concat;
 template <class... As, class... Bs>

@@ -3,6 +3,7 @@
 
 #include <weir/actor.hpp>
 #include <weir/clock.hpp>
+#include <weir/coalescing.hpp>
 #include <weir/config.hpp>
 #include <weir/edge.hpp>
 #include <weir/edge_stats.hpp>

@@ -128,6 +128,11 @@ class cell {
   edge_state& adhoc_edge();
   /// Tells this (suspended) actor that `edge` has credit again.
   void signal_credit(edge_state& edge) noexcept;
+  /// Queues the carrier node of a carrier edge (see carrier_state.hpp).
+  send_result post_carrier(edge_state& edge, cell_envelope& carrier) noexcept;
+  /// Counts `n` messages that died with this actor without an envelope of
+  /// their own (a carrier edge's buffer).
+  void count_dead_letters(std::uint64_t n) noexcept;
   /// Queues a runtime signal; on a closed mailbox deletes it and returns false.
   bool enqueue_system(cell_envelope* signal) noexcept;
   /// Asks the actor to stop with `kind` (ignored once it is stopping).

@@ -32,8 +32,12 @@ class edge_state {
   /// receiver and dies with it, so it skips that count: one fewer atomic
   /// operation on every ad-hoc send, the hottest path there is.
   enum class ownership : std::uint8_t { sender, receiver };
+  /// Where depth comes from: the in-flight count (plain edges, whose credit
+  /// it is), or the counters (edges that keep messages inside: carriers).
+  enum class depth_source : std::uint8_t { in_flight_count, counters };
 
-  edge_state(cell& receiver, edge_policy policy, std::string label, ownership owner = ownership::sender);
+  edge_state(cell& receiver, edge_policy policy, std::string label, ownership owner = ownership::sender,
+             depth_source depth = depth_source::in_flight_count);
   edge_state(const edge_state&) = delete;
   edge_state& operator=(const edge_state&) = delete;
   virtual ~edge_state() = default;  // coalescing edges add state (see coalescing.hpp)
@@ -47,7 +51,7 @@ class edge_state {
 
   /// Messages accepted and not yet consumed (handled, dropped or dead-lettered).
   [[nodiscard]] std::int64_t in_flight() const noexcept {
-    if (!counted_) return derived_depth();
+    if (!counted_ || depth_from_counters_) return derived_depth();
     return refs_.load(std::memory_order_acquire) - (owned_.load(std::memory_order_acquire) ? 1 : 0);
   }
   /// Credits left on a bounded edge (negative after an overdraft).
@@ -76,6 +80,8 @@ class edge_state {
   bool block_for_credit(const std::optional<std::chrono::nanoseconds>& timeout);
 
   [[nodiscard]] edge_stats stats() const noexcept;
+  /// True for a bounded drop_oldest edge, which keeps its messages in a ring.
+  [[nodiscard]] bool is_ring() const noexcept { return is_ring_; }
 
   // Counters (relaxed; see edge_stats for their meaning).
   std::atomic<std::uint64_t> sent{0};
@@ -85,10 +91,6 @@ class edge_state {
   std::atomic<std::uint64_t> coalesced{0};
   std::atomic<std::uint64_t> dead_lettered{0};
   std::atomic<std::int64_t> suspended_ns{0};
-
-  /// drop_oldest: how many of this edge's oldest messages the receiver must
-  /// discard instead of handling.
-  std::atomic<std::uint64_t> drops_owed{0};
 
   // Receiver: consumption not yet handed back as credit (see bounded).
   std::int64_t unpublished = 0;
@@ -100,6 +102,10 @@ class edge_state {
   [[nodiscard]] std::int64_t derived_depth() const noexcept;
 
   const bool counted_;
+  const bool depth_from_counters_;
+
+ protected:
+  bool is_ring_ = false;
   std::atomic<std::int64_t> refs_{1};
   std::atomic<bool> owned_{true};
   std::atomic<cell*> waiter_{nullptr};  // holds a reference on the waiting cell

@@ -96,6 +96,13 @@ struct unbounded {
 /// The policy of an edge.
 using edge_policy = std::variant<bounded, unbounded>;
 
+/// A keyed coalescing edge (see weir/coalescing.hpp): changes to keys merge
+/// into one pending set; past `key_bound` distinct keys the set collapses
+/// into a single overflow marker ("rescan everything").
+struct keyed_merge {
+  std::size_t key_bound = 0;
+};
+
 namespace detail {
 
 [[noreturn]] inline void invalid_policy(std::string_view where, std::string_view field, std::string_view what) {
@@ -120,6 +127,10 @@ inline void validate(const soft_penalty& p, std::string_view where) {
 
 inline void validate(const unbounded& p, std::string_view where) {
   if (p.penalty) validate(*p.penalty, where);
+}
+
+inline void validate(const keyed_merge& p, std::string_view where) {
+  if (p.key_bound == 0) detail::invalid_policy(where, "keyed_merge::key_bound", "must be >= 1 (got 0)");
 }
 
 inline void validate(const edge_policy& p, std::string_view where) {
