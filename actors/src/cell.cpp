@@ -7,10 +7,28 @@
 
 #include <algorithm>
 #include <stdexcept>
+#include <optional>
 #include <thread>
+#include <unordered_map>
 #include <utility>
 
 namespace weir::detail {
+
+// ---------------------------------------------------------------------------
+// The asks an actor has pending (see cell::begin_ask).
+
+struct pending_ask {
+  std::function<void(void*)> on_reply;
+  std::function<void(std::uint8_t)> on_error;
+  std::shared_ptr<armed_timer> timeout;
+  const cell* target;  // what this actor waits for (the wait-for graph builds on it)
+  clock::time_point since;
+};
+
+struct ask_book {
+  std::uint64_t next_id = 1;
+  std::unordered_map<std::uint64_t, pending_ask> pending;
+};
 
 // ---------------------------------------------------------------------------
 // Runtime signals: the envelopes of inbox 0.
@@ -79,6 +97,18 @@ class credit_signal final : public signal_envelope<credit_signal> {
 class penalty_paid_signal final : public signal_envelope<penalty_paid_signal> {
  public:
   void deliver(cell& receiver) override { receiver.on_penalty_paid(); }
+};
+
+// An ask ended without a reply (timeout, or the token was dropped). Runs as
+// a turn of the asker in the timer inbox: it calls user code.
+class ask_failed_signal final : public signal_envelope<ask_failed_signal> {
+ public:
+  ask_failed_signal(std::uint64_t id, std::uint8_t error) : signal_envelope(timer_inbox), id_(id), error_(error) {}
+  void deliver(cell& receiver) override { receiver.fail_ask(id_, error_); }
+
+ private:
+  std::uint64_t id_;
+  std::uint8_t error_;
 };
 
 // The spawn in progress on this thread (see construction_scope).
@@ -678,6 +708,13 @@ void cell::begin_stop(exit_reason reason) {
   paused_ = false;
   paused_flag_.store(false, std::memory_order_release);
   held_ = false;
+  if (asks_) {  // a stopping actor runs no continuation: drop them with their timers
+    for (auto& [id, ask] : asks_->pending) {
+      if (ask.timeout) ask.timeout->cancel();
+    }
+    asks_->pending.clear();
+    pending_asks_.store(0, std::memory_order_relaxed);
+  }
   penalty_debt_ = clock::duration::zero();
   if (penalty_timer_) std::exchange(penalty_timer_, nullptr)->cancel();
   stop_next_child();
@@ -754,6 +791,63 @@ void cell::notify_parent_and_release() {
     rt->guardian_stopped = true;
   }
   rt->stop_cv.notify_all();
+}
+
+// ---------------------------------------------------------------------------
+// Asks.
+
+std::uint64_t cell::begin_ask(const cell& target, clock::duration timeout, std::function<void(void*)> on_reply,
+                              std::function<void(std::uint8_t)> on_error) {
+  if (!asks_) asks_ = std::make_unique<ask_book>();
+  const std::uint64_t id = asks_->next_id++;
+  // The timer only hands a signal over; a reply first cancels it.
+  auto timer = rt_->clock->arm(rt_->clock->now() + timeout, clock::duration::zero(), [self = cell_ptr(this), id] {
+    self->fail_ask_later(id, 0 /* ask_error::timeout */);
+  });
+  asks_->pending.emplace(id, pending_ask{std::move(on_reply), std::move(on_error), std::move(timer), &target,
+                                         rt_->clock->now()});
+  pending_asks_.fetch_add(1, std::memory_order_relaxed);
+  return id;
+}
+
+namespace {
+
+// Takes ask `id` out of the book; nullopt if it already ended.
+std::optional<pending_ask> take_ask(ask_book* book, std::uint64_t id) {
+  if (book == nullptr) return std::nullopt;
+  auto found = book->pending.find(id);
+  if (found == book->pending.end()) return std::nullopt;
+  pending_ask ask = std::move(found->second);
+  book->pending.erase(found);
+  if (ask.timeout) ask.timeout->cancel();
+  return ask;
+}
+
+}  // namespace
+
+void cell::complete_ask(std::uint64_t id, void* reply) {
+  std::optional<pending_ask> ask = is_running() ? take_ask(asks_.get(), id) : std::nullopt;
+  if (!ask) {  // timed out (or failed) before: counted, never delivered twice
+    late_replies_.fetch_add(1, std::memory_order_relaxed);
+    return;
+  }
+  pending_asks_.fetch_sub(1, std::memory_order_relaxed);
+  ask->on_reply(reply);
+}
+
+void cell::fail_ask(std::uint64_t id, std::uint8_t error) {
+  std::optional<pending_ask> ask = is_running() ? take_ask(asks_.get(), id) : std::nullopt;
+  if (!ask) return;  // answered already: a token dropped after replying, or a timer that lost the race
+  pending_asks_.fetch_sub(1, std::memory_order_relaxed);
+  ask->on_error(error);
+}
+
+void cell::fail_ask_later(std::uint64_t id, std::uint8_t error) noexcept {
+  try {
+    enqueue_system(new ask_failed_signal(id, error));
+  } catch (const std::bad_alloc&) {
+    rt_->logger->critical("weir: out of memory failing an ask of {}", path());
+  }
 }
 
 // ---------------------------------------------------------------------------

@@ -1,6 +1,7 @@
 #pragma once
 // weir/actor.hpp — the base class users derive their actors from.
 
+#include <weir/ask.hpp>
 #include <weir/clock.hpp>
 #include <weir/detail/cell.hpp>
 #include <weir/detail/guarded_executor.hpp>
@@ -70,6 +71,26 @@ class actor_base {
   /// Back to strict priority: an inbox is served only when those declared
   /// before it are empty (biased receive; the default).
   void drain_strictly() noexcept { cell_.drain_strictly(); }
+
+  /// Sends `request` to `to` and returns at once; this actor keeps serving
+  /// other messages. Later, as a turn of this actor, exactly one of these
+  /// runs: `on_reply(R&)` when the receiver answers through `request.reply`
+  /// (a weir::reply_to<R>), or `on_error(ask_error)` on timeout or when the
+  /// request is dropped unanswered. A reply after the timeout is counted
+  /// (late_replies) and dropped. While pending, the ask is a recorded wait.
+  template <class Interface, class Request, class OnReply, class OnError>
+    requires accepts<Interface, Request> && requires(Request r) { r.reply; }
+  void ask(const handle<Interface>& to, Request request, clock::duration timeout, OnReply on_reply,
+           OnError on_error) {
+    using reply_type = typename decltype(request.reply)::value_type;
+    const std::uint64_t id = cell_.begin_ask(
+        detail_cell(to), timeout,
+        [f = std::move(on_reply)](void* reply) mutable { f(*static_cast<reply_type*>(reply)); },
+        [g = std::move(on_error)](std::uint8_t error) mutable { g(static_cast<ask_error>(error)); });
+    request.reply = reply_to<reply_type>(detail::cell_ptr(&cell_), id);
+    // If the receiver has stopped, the request dies with its token: on_error(no_reply) follows.
+    (void)to.send(std::move(request));
+  }
 
   /// Calls `on_fire` once, `after` from now, as a turn of this actor.
   timer_handle start_timer(clock::duration after, std::function<void()> on_fire);

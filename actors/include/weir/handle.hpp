@@ -121,6 +121,10 @@ class handle {
   [[nodiscard]] bool suspended() const { return checked_cell("suspended").is_suspended(); }
   /// True while the actor waits out a soft-penalty pause.
   [[nodiscard]] bool paused() const { return checked_cell("paused").is_paused(); }
+  /// Asks it has sent and not yet seen answered, failed or timed out.
+  [[nodiscard]] std::uint32_t pending_asks() const { return checked_cell("pending_asks").pending_asks(); }
+  /// Replies it got after their ask had timed out (counted, dropped).
+  [[nodiscard]] std::uint64_t late_replies() const { return checked_cell("late_replies").late_replies(); }
   /// User messages queued for it and not yet consumed.
   [[nodiscard]] std::int64_t queued() const { return checked_cell("queued").queued(); }
   /// Dead letters addressed to this actor so far.

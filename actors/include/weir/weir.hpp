@@ -2,6 +2,7 @@
 // weir/weir.hpp — everything a user of the runtime needs.
 
 #include <weir/actor.hpp>
+#include <weir/ask.hpp>
 #include <weir/clock.hpp>
 #include <weir/coalescing.hpp>
 #include <weir/config.hpp>

@@ -70,6 +70,7 @@ using make_node_fn = cell_envelope* (*)(void* payload);
 enum class phase : std::uint8_t { created, running, stopping, stopped };
 
 struct timer_state;
+struct ask_book;
 
 /// The part of an actor that outlives its behaviour object: identity, mailbox,
 /// strand, parent and children. Handles point here.
@@ -131,8 +132,10 @@ class cell {
   /// Queues the carrier node of a carrier edge (see carrier_state.hpp).
   send_result post_carrier(edge_state& edge, cell_envelope& carrier) noexcept;
   /// Counts `n` messages that died with this actor without an envelope of
-  /// their own (a carrier edge's buffer).
+  /// their own (a carrier edge's buffer, a reply to a stopped asker).
   void count_dead_letters(std::uint64_t n) noexcept;
+  /// Ends ask `id` with an error (an ask_error value) as a turn of this actor.
+  void fail_ask_later(std::uint64_t id, std::uint8_t error) noexcept;
   /// Queues a runtime signal; on a closed mailbox deletes it and returns false.
   bool enqueue_system(cell_envelope* signal) noexcept;
   /// Asks the actor to stop with `kind` (ignored once it is stopping).
@@ -161,6 +164,13 @@ class cell {
   void cancel_timer(timer_state& timer) noexcept;
   void on_timer(const std::shared_ptr<timer_state>& timer);
   void on_credit(const edge_state* edge);
+
+  /// Asks: records a pending request to `target` and arms its timeout.
+  /// Returns the id its reply token carries.
+  std::uint64_t begin_ask(const cell& target, clock::duration timeout, std::function<void(void*)> on_reply,
+                          std::function<void(std::uint8_t)> on_error);
+  void complete_ask(std::uint64_t id, void* reply);
+  void fail_ask(std::uint64_t id, std::uint8_t error);
   void on_penalty_paid();
   /// Inbox order: strict priority (declaration order, the default) or
   /// weighted-fair with one weight per user inbox.
@@ -175,6 +185,10 @@ class cell {
   [[nodiscard]] bool is_suspended() const noexcept { return suspended_flag_.load(std::memory_order_acquire); }
   /// True while waiting out a soft-penalty pause.
   [[nodiscard]] bool is_paused() const noexcept { return paused_flag_.load(std::memory_order_acquire); }
+  /// Asks sent and not yet answered, failed or timed out.
+  [[nodiscard]] std::uint32_t pending_asks() const noexcept { return pending_asks_.load(std::memory_order_relaxed); }
+  /// Replies that arrived after their ask had timed out (counted, dropped).
+  [[nodiscard]] std::uint64_t late_replies() const noexcept { return late_replies_.load(std::memory_order_relaxed); }
   /// Runs `fn` on behalf of the actor outside a message (an Asio completion
   /// already on the strand): skipped if the actor no longer runs, exceptions
   /// become crashes, quit() is honoured.
@@ -255,6 +269,10 @@ class cell {
   bool held_ = false;                      // testing::hold
   std::atomic<bool> suspended_flag_{false};  // mirrors suspended_on_ for other threads
   std::atomic<bool> paused_flag_{false};     // mirrors paused_
+
+  std::unique_ptr<ask_book> asks_;  // made on the first ask
+  std::atomic<std::uint32_t> pending_asks_{0};
+  std::atomic<std::uint64_t> late_replies_{0};
   std::shared_ptr<armed_timer> penalty_timer_;
   edge_state* dirty_edges_ = nullptr;      // consumed from this turn, credit not yet handed back
   std::int64_t consumed_unpublished_ = 0;  // likewise for queued_
