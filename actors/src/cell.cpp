@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <stdexcept>
+#include <mutex>
 #include <optional>
 #include <thread>
 #include <unordered_map>
@@ -28,6 +29,18 @@ struct pending_ask {
 struct ask_book {
   std::uint64_t next_id = 1;
   std::unordered_map<std::uint64_t, pending_ask> pending;
+};
+
+// What an actor waits for, readable from any thread. Written only on the
+// actor's strand; the mutex is for readers (snapshots), so it is never
+// contended on the message path.
+struct wait_registry {
+  struct entry {
+    std::uintptr_t key;
+    wait_record record;
+  };
+  mutable std::mutex mutex;
+  std::vector<entry> entries;
 };
 
 // ---------------------------------------------------------------------------
@@ -169,6 +182,7 @@ cell::~cell() {
     while (envelope* item = fifo.pop_front()) discard(item);
   }
   if (edge_state* adhoc = adhoc_edge_.load(std::memory_order_acquire)) adhoc->release_owner();
+  delete waits_.load(std::memory_order_acquire);
 }
 
 void intrusive_ptr_add_ref(cell* c) noexcept { c->refs_.fetch_add(1, std::memory_order_relaxed); }
@@ -355,6 +369,8 @@ void cell::suspend_on(edge_state& edge) {
   suspended_on_ = &edge;
   suspended_flag_.store(true, std::memory_order_release);
   suspended_since_ = rt_->clock->now();
+  record_wait(reinterpret_cast<std::uintptr_t>(&edge),
+              wait_record{wait_kind::credit, edge.label, edge.receiver.id(), suspended_since_});
   if (rt_->logger->should_log(spdlog::level::debug)) {
     rt_->logger->debug("weir: actor {} suspended: no credit on edge {}", path(), edge.label);
   }
@@ -369,8 +385,42 @@ void cell::resume() {
   const auto waited = rt_->clock->now() - suspended_since_;
   suspended_on_->suspended_ns.fetch_add(std::chrono::duration_cast<std::chrono::nanoseconds>(waited).count(),
                                         std::memory_order_relaxed);
+  end_wait(wait_kind::credit, reinterpret_cast<std::uintptr_t>(suspended_on_));
   suspended_on_ = nullptr;
   suspended_flag_.store(false, std::memory_order_release);
+}
+
+void cell::record_wait(std::uintptr_t key, wait_record record) {
+  wait_registry* registry = waits_.load(std::memory_order_relaxed);  // only this strand writes it
+  if (registry == nullptr) {
+    registry = new wait_registry();
+    waits_.store(registry, std::memory_order_release);
+  }
+  std::lock_guard lock(registry->mutex);
+  registry->entries.push_back({key, std::move(record)});
+}
+
+void cell::end_wait(wait_kind kind, std::uintptr_t key) noexcept {
+  wait_registry* registry = waits_.load(std::memory_order_relaxed);
+  if (registry == nullptr) return;
+  std::lock_guard lock(registry->mutex);
+  std::erase_if(registry->entries, [&](const auto& e) { return e.key == key && e.record.kind == kind; });
+}
+
+void cell::end_all_waits() noexcept {
+  if (wait_registry* registry = waits_.load(std::memory_order_relaxed)) {
+    std::lock_guard lock(registry->mutex);
+    registry->entries.clear();
+  }
+}
+
+std::vector<wait_record> cell::waits() const {
+  std::vector<wait_record> out;
+  if (const wait_registry* registry = waits_.load(std::memory_order_acquire)) {
+    std::lock_guard lock(registry->mutex);
+    for (const auto& e : registry->entries) out.push_back(e.record);
+  }
+  return out;
 }
 
 void cell::on_penalty_paid() {
@@ -715,6 +765,7 @@ void cell::begin_stop(exit_reason reason) {
     asks_->pending.clear();
     pending_asks_.store(0, std::memory_order_relaxed);
   }
+  end_all_waits();
   penalty_debt_ = clock::duration::zero();
   if (penalty_timer_) std::exchange(penalty_timer_, nullptr)->cancel();
   stop_next_child();
@@ -804,8 +855,9 @@ std::uint64_t cell::begin_ask(const cell& target, clock::duration timeout, std::
   auto timer = rt_->clock->arm(rt_->clock->now() + timeout, clock::duration::zero(), [self = cell_ptr(this), id] {
     self->fail_ask_later(id, 0 /* ask_error::timeout */);
   });
-  asks_->pending.emplace(id, pending_ask{std::move(on_reply), std::move(on_error), std::move(timer), &target,
-                                         rt_->clock->now()});
+  const clock::time_point now = rt_->clock->now();
+  asks_->pending.emplace(id, pending_ask{std::move(on_reply), std::move(on_error), std::move(timer), &target, now});
+  record_wait(id, wait_record{wait_kind::reply, target.path(), target.id(), now});
   pending_asks_.fetch_add(1, std::memory_order_relaxed);
   return id;
 }
@@ -832,6 +884,7 @@ void cell::complete_ask(std::uint64_t id, void* reply) {
     return;
   }
   pending_asks_.fetch_sub(1, std::memory_order_relaxed);
+  end_wait(wait_kind::reply, id);
   ask->on_reply(reply);
 }
 
@@ -839,6 +892,7 @@ void cell::fail_ask(std::uint64_t id, std::uint8_t error) {
   std::optional<pending_ask> ask = is_running() ? take_ask(asks_.get(), id) : std::nullopt;
   if (!ask) return;  // answered already: a token dropped after replying, or a timer that lost the race
   pending_asks_.fetch_sub(1, std::memory_order_relaxed);
+  end_wait(wait_kind::reply, id);
   ask->on_error(error);
 }
 

@@ -121,6 +121,9 @@ class handle {
   [[nodiscard]] bool suspended() const { return checked_cell("suspended").is_suspended(); }
   /// True while the actor waits out a soft-penalty pause.
   [[nodiscard]] bool paused() const { return checked_cell("paused").is_paused(); }
+  /// What it waits for right now: the bounded edge it is suspended on, and
+  /// its pending asks, each with since when. A snapshot.
+  [[nodiscard]] std::vector<wait_record> waits() const { return checked_cell("waits").waits(); }
   /// Asks it has sent and not yet seen answered, failed or timed out.
   [[nodiscard]] std::uint32_t pending_asks() const { return checked_cell("pending_asks").pending_asks(); }
   /// Replies it got after their ask had timed out (counted, dropped).

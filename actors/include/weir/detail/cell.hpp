@@ -9,6 +9,7 @@
 #include <weir/mailbox/fifo_set.hpp>
 #include <weir/mailbox/mailbox_queue.hpp>
 #include <weir/send_result.hpp>
+#include <weir/wait_record.hpp>
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/strand.hpp>
@@ -71,6 +72,7 @@ enum class phase : std::uint8_t { created, running, stopping, stopped };
 
 struct timer_state;
 struct ask_book;
+struct wait_registry;
 
 /// The part of an actor that outlives its behaviour object: identity, mailbox,
 /// strand, parent and children. Handles point here.
@@ -187,6 +189,8 @@ class cell {
   [[nodiscard]] bool is_paused() const noexcept { return paused_flag_.load(std::memory_order_acquire); }
   /// Asks sent and not yet answered, failed or timed out.
   [[nodiscard]] std::uint32_t pending_asks() const noexcept { return pending_asks_.load(std::memory_order_relaxed); }
+  /// What the actor waits for right now: suspensions and pending asks.
+  [[nodiscard]] std::vector<wait_record> waits() const;
   /// Replies that arrived after their ask had timed out (counted, dropped).
   [[nodiscard]] std::uint64_t late_replies() const noexcept { return late_replies_.load(std::memory_order_relaxed); }
   /// Runs `fn` on behalf of the actor outside a message (an Asio completion
@@ -207,6 +211,9 @@ class cell {
   void suspend_on(edge_state& edge);
   void resume();
   void consumed(cell_envelope& item) noexcept;
+  void record_wait(std::uintptr_t key, wait_record record);
+  void end_wait(wait_kind kind, std::uintptr_t key) noexcept;
+  void end_all_waits() noexcept;
   void publish_credit() noexcept;
   [[nodiscard]] bool blocked() const noexcept { return suspended_on_ != nullptr || paused_ || held_; }
 
@@ -271,6 +278,9 @@ class cell {
   std::atomic<bool> paused_flag_{false};     // mirrors paused_
 
   std::unique_ptr<ask_book> asks_;  // made on the first ask
+  // Made on the first wait and kept: read by other threads (insight), so it
+  // must not move or vanish while the cell lives.
+  std::atomic<wait_registry*> waits_{nullptr};
   std::atomic<std::uint32_t> pending_asks_{0};
   std::atomic<std::uint64_t> late_replies_{0};
   std::shared_ptr<armed_timer> penalty_timer_;
