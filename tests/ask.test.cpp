@@ -76,10 +76,16 @@ TEST_CASE("ask: the continuation runs later, while the asker keeps serving other
   t.run_until_idle();
   CHECK(log == std::vector<std::string>{"other"});  // not blocked by the pending ask
   CHECK(aud.pending_asks() == 1);
+  const auto waits = aud.waits();  // a pending ask is a recorded wait
+  REQUIRE(waits.size() == 1);
+  CHECK(waits[0].kind == weir::wait_kind::reply);
+  CHECK(waits[0].on == "/acc");
+  CHECK(waits[0].target == acc.id());
   weir::testing::release(acc);
   t.run_until_idle();
   CHECK(log == std::vector<std::string>{"other", "reply 42"});
   CHECK(aud.pending_asks() == 0);
+  CHECK(aud.waits().empty());
 }
 
 TEST_CASE("ask: a timeout fires on the clock, and the late reply is counted, not delivered") {

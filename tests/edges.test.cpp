@@ -207,10 +207,20 @@ TEST_CASE("chain A -> B -> C with bounded edges: a slow C suspends B, then A; re
   t.run_until_idle();
   CHECK(a.handled() == a_handled);  // suspended actors handle nothing
 
+  // Who waits on which edge, since when: recorded for insight and deadlock detection.
+  const auto waits = a.waits();
+  REQUIRE(waits.size() == 1);
+  CHECK(waits[0].kind == weir::wait_kind::credit);
+  CHECK(waits[0].on == "/a -> /b");
+  CHECK(waits[0].target == b.id());
+  CHECK(waits[0].since == t.clock->now());
+
   weir::testing::release(c);
   t.run_until_idle();
   CHECK_FALSE(a.suspended());
   CHECK_FALSE(b.suspended());
+  CHECK(a.waits().empty());
+  CHECK(b.waits().empty());
   REQUIRE(got.size() == 20);
   for (int i = 0; i < 20; ++i) CHECK(got[static_cast<std::size_t>(i)] == i);
 }
