@@ -4,6 +4,7 @@
 
 #include <doctest/doctest.h>
 
+#include <array>
 #include <chrono>
 #include <memory>
 #include <vector>
@@ -327,4 +328,108 @@ TEST_CASE("ad-hoc sends use the system's adhoc policy: unbounded with the soft p
   weir::system_config config;
   CHECK(config.adhoc.penalty.has_value());
   CHECK(config.adhoc.penalty->threshold == 1000);
+}
+
+// ---------------------------------------------------------------------------
+// Several edges run dry in one handler: the overdraft stays one handler's worth.
+
+namespace {
+
+struct tick_both {};
+
+class splitter : public weir::actor<tick_both, set_next> {
+ public:
+  weir::edge<weir::interface<item>> to_a, to_b;
+  void on_message(set_next& s) override {
+    (to_a ? to_b : to_a) = weir::connect(s.next, bounded_by(1, weir::overflow_reaction::suspend));
+  }
+  void on_message(tick_both&) override {
+    (void)to_a.send(item{n_});
+    (void)to_b.send(item{n_++});
+    if (n_ < 50) (void)self().send(tick_both{});
+  }
+
+ private:
+  int n_ = 0;
+};
+
+}  // namespace
+
+TEST_CASE("an actor that ran two edges dry is not resumed by the one that drains") {
+  std::vector<int> fast_got, slow_got;
+  weir::testing::manual_system t;
+  auto fast = t.system.spawn<collector>("fast", fast_got);
+  auto slow = t.system.spawn<collector>("slow", slow_got);
+  auto s = t.system.spawn<splitter>("s");
+  (void)s.send(set_next{fast});
+  (void)s.send(set_next{slow});
+  t.run_until_idle();
+  weir::testing::hold(slow);
+  (void)s.send(tick_both{});
+  t.run_until_idle();
+  CHECK(s.suspended());
+  CHECK(slow.queued() <= 1);  // capacity 1, and no overdraft piling up turn after turn
+  CHECK(fast.queued() == 0);
+  weir::testing::release(slow);
+  t.run_until_idle();
+  CHECK(fast_got.size() == 50);
+  CHECK(slow_got.size() == 50);
+}
+
+// ---------------------------------------------------------------------------
+// pause_inbox: work that outlives the handler holds back the next message.
+
+#include <boost/asio/local/connect_pair.hpp>
+#include <boost/asio/local/stream_protocol.hpp>
+#include <boost/asio/read.hpp>
+#include <boost/asio/write.hpp>
+
+namespace {
+
+namespace asio = boost::asio;
+
+// Each item waits for one byte on a socket (standing for an async write
+// completing) before the next item is taken.
+class io_bound : public weir::actor<item> {
+ public:
+  io_bound(asio::local::stream_protocol::socket& socket, std::vector<int>& done) : socket_(socket), done_(done) {}
+  void on_message(item& i) override {
+    pause_inbox();
+    asio::async_read(socket_, asio::buffer(byte_), guard([this, n = i.n](boost::system::error_code ec, std::size_t) {
+                       if (!ec) done_.push_back(n);
+                       resume_inbox();
+                     }));
+  }
+
+ private:
+  asio::local::stream_protocol::socket& socket_;
+  std::vector<int>& done_;
+  std::array<char, 1> byte_{};
+};
+
+}  // namespace
+
+TEST_CASE("pause_inbox: messages wait while work started by a handler is in flight, and credit with them") {
+  std::vector<int> done;
+  weir::testing::manual_system t;
+  asio::local::stream_protocol::socket ours(t.system.io_context()), theirs(t.system.io_context());
+  asio::local::connect_pair(ours, theirs);
+  auto w = t.system.spawn<io_bound>("w", theirs, done);
+  auto e = weir::connect(w, bounded_by(2, weir::overflow_reaction::fail));
+  t.run_until_idle();
+  CHECK(e.send(item{1}) == weir::send_result::ok);
+  CHECK(e.send(item{2}) == weir::send_result::ok);
+  t.run_until_idle();
+  CHECK(w.handled() == 1);  // item 1 started; item 2 waits for it
+  CHECK(w.queued() == 1);
+  CHECK(e.send(item{3}) == weir::send_result::ok);
+  CHECK(e.send(item{4}) == weir::send_result::would_block);  // credit tracks the real work
+  asio::write(ours, asio::buffer("x", 1));
+  t.run_until_idle();
+  CHECK(done == std::vector<int>{1});
+  CHECK(w.handled() == 2);
+  CHECK(e.send(item{4}) == weir::send_result::ok);
+  asio::write(ours, asio::buffer("yzw", 3));
+  t.run_until_idle();
+  CHECK(done == std::vector<int>{1, 2, 3, 4});
 }

@@ -107,6 +107,21 @@ class credit_signal final : public signal_envelope<credit_signal> {
   const edge_state* edge_;
 };
 
+// Holds or releases an actor (testing::hold, actor_base::pause_inbox).
+class hold_signal final : public signal_envelope<hold_signal> {
+ public:
+  explicit hold_signal(bool held) : held_(held) {}
+  void deliver(cell& receiver) override { receiver.set_held(held_); }
+
+ private:
+  bool held_;
+};
+
+class resume_inbox_signal final : public signal_envelope<resume_inbox_signal> {
+ public:
+  void deliver(cell& receiver) override { receiver.set_inbox_paused(false); }
+};
+
 class penalty_paid_signal final : public signal_envelope<penalty_paid_signal> {
  public:
   void deliver(cell& receiver) override { receiver.on_penalty_paid(); }
@@ -275,8 +290,8 @@ send_result cell::send_on(edge_state& edge, make_node_fn make, void* payload) {
 
   if (limit != nullptr) {
     if (limit->on_full == overflow_reaction::suspend && sender != nullptr && !edge.has_credit() &&
-        sender->suspend_pending_ == nullptr) {
-      sender->suspend_pending_ = &edge;
+        std::find(sender->dry_edges_.begin(), sender->dry_edges_.end(), &edge) == sender->dry_edges_.end()) {
+      sender->dry_edges_.push_back(&edge);
     }
   } else if (const unbounded* open = edge.as_unbounded(); open != nullptr && open->penalty) {
     const clock::duration penalty = open->penalty->for_depth(static_cast<std::size_t>(depth));
@@ -300,6 +315,30 @@ send_result cell::post_carrier(edge_state& edge, cell_envelope& carrier) noexcep
 void cell::count_dead_letters(std::uint64_t n) noexcept {
   dead_letters_.fetch_add(n, std::memory_order_relaxed);
   rt_->dead_letters.fetch_add(n, std::memory_order_relaxed);
+}
+
+void cell::hold_later() noexcept {
+  try {
+    enqueue_system(new hold_signal(true));
+  } catch (const std::bad_alloc&) {
+    rt_->logger->critical("weir: out of memory holding {}", path());
+  }
+}
+
+void cell::release_hold_later() noexcept {
+  try {
+    enqueue_system(new hold_signal(false));
+  } catch (const std::bad_alloc&) {
+    rt_->logger->critical("weir: out of memory resuming the inbox of {}", path());
+  }
+}
+
+void cell::resume_inbox_later() noexcept {
+  try {
+    enqueue_system(new resume_inbox_signal());
+  } catch (const std::bad_alloc&) {
+    rt_->logger->critical("weir: out of memory resuming the inbox of {}", path());
+  }
 }
 
 void cell::signal_credit(edge_state& edge) noexcept {
@@ -351,9 +390,7 @@ void cell::after_user_code() {
     return;
   }
   if (!is_running()) return;
-  if (edge_state* dry = std::exchange(suspend_pending_, nullptr); dry != nullptr && suspended_on_ == nullptr) {
-    suspend_on(*dry);
-  }
+  if (suspended_on_ == nullptr) (void)suspend_on_first_dry_edge();
   if (penalty_debt_ > clock::duration::zero() && !paused_) {
     paused_ = true;
     paused_flag_.store(true, std::memory_order_release);
@@ -362,6 +399,22 @@ void cell::after_user_code() {
       self->enqueue_system(new penalty_paid_signal());
     });
   }
+}
+
+// Every edge a handler ran dry is checked, not just the first: otherwise an
+// actor resumed by one edge would keep overdrawing the others, turn after
+// turn. No user code runs between the handler and these checks, so the edges
+// (owned by the actor's behaviour) are all still alive.
+bool cell::suspend_on_first_dry_edge() {
+  while (!dry_edges_.empty()) {
+    edge_state& edge = *dry_edges_.back();
+    dry_edges_.pop_back();
+    if (!edge.has_credit()) {
+      suspend_on(edge);
+      if (suspended_on_ != nullptr) return true;
+    }
+  }
+  return false;
 }
 
 void cell::suspend_on(edge_state& edge) {
@@ -378,7 +431,10 @@ void cell::suspend_on(edge_state& edge) {
 
 void cell::on_credit(const edge_state* edge) {
   if (suspended_on_ == nullptr || suspended_on_ != edge) return;  // stale: resumed already
-  if (suspended_on_->has_credit() || !suspended_on_->wait_for_credit(*this)) resume();
+  if (suspended_on_->has_credit() || !suspended_on_->wait_for_credit(*this)) {
+    resume();
+    (void)suspend_on_first_dry_edge();  // another edge of the same handler may still be dry
+  }
 }
 
 void cell::resume() {
@@ -562,7 +618,7 @@ cell_envelope* cell::next_envelope() {
       const bool user_code = is_running() && !blocked();
       envelope* item = fifos_[control_inbox].pop_front();
       if (item == nullptr && user_code) item = fifos_[timer_inbox].pop_front();
-      if (item == nullptr && user_code) item = pop_user_message();
+      if (item == nullptr && user_code && !inbox_paused_) item = pop_user_message();
       if (item != nullptr) {
         --local_count_;
         return static_cast<cell_envelope*>(item);
@@ -754,10 +810,11 @@ void cell::begin_stop(exit_reason reason) {
     suspended_on_->cancel_wait(*this);
     resume();
   }
-  suspend_pending_ = nullptr;
+  dry_edges_.clear();
   paused_ = false;
   paused_flag_.store(false, std::memory_order_release);
   held_ = false;
+  inbox_paused_ = false;
   if (asks_) {  // a stopping actor runs no continuation: drop them with their timers
     for (auto& [id, ask] : asks_->pending) {
       if (ask.timeout) ask.timeout->cancel();

@@ -95,22 +95,8 @@ std::size_t manual_executor::run_until_idle(std::size_t limit) {
 // ---------------------------------------------------------------------------
 // hold / release
 
-namespace {
-
-class hold_signal final : public detail::cell_envelope {
- public:
-  explicit hold_signal(bool held) : cell_envelope(control_inbox), held_(held) {}
-  void deliver(detail::cell& receiver) override { receiver.set_held(held_); }
-  [[nodiscard]] const std::type_info& type() const noexcept override { return typeid(hold_signal); }
-
- private:
-  bool held_;
-};
-
-}  // namespace
-
-void hold(detail::cell& actor) { actor.enqueue_system(new hold_signal(true)); }
-void release(detail::cell& actor) { actor.enqueue_system(new hold_signal(false)); }
+void hold(detail::cell& actor) { actor.hold_later(); }
+void release(detail::cell& actor) { actor.release_hold_later(); }
 
 // ---------------------------------------------------------------------------
 // manual_system

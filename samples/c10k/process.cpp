@@ -157,24 +157,6 @@ child_exit child_process::reap(std::chrono::seconds timeout) {
 // ---------------------------------------------------------------------------
 // resources
 
-std::size_t current_rss_bytes() {
-  std::ifstream statm("/proc/self/statm");
-  std::size_t total_pages = 0;
-  std::size_t resident_pages = 0;
-  if (!(statm >> total_pages >> resident_pages)) return 0;
-  return resident_pages * static_cast<std::size_t>(::sysconf(_SC_PAGESIZE));
-}
-
-std::size_t peak_rss_bytes() {
-  std::ifstream status("/proc/self/status");
-  std::string line;
-  while (std::getline(status, line)) {
-    unsigned long kib = 0;
-    if (std::sscanf(line.c_str(), "VmHWM: %lu kB", &kib) == 1) return kib * 1024;
-  }
-  return 0;
-}
-
 std::string raise_fd_limit(std::size_t connections) {
   const std::size_t needed = connections + spare_fds;
   rlimit limit{};

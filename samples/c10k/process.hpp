@@ -3,6 +3,8 @@
 // two processes and the channel between them, resident memory, the open-file
 // limit, the listen backlog cap.
 
+#include "../common/rss.hpp"
+
 #include <chrono>
 #include <cstddef>
 #include <string>
@@ -69,11 +71,9 @@ class child_process {
 /// the parent dies. Throws std::system_error.
 pid_t fork_with_channel(channel& to_peer);
 
-/// Resident set size right now, in bytes (/proc/self/statm); 0 if unreadable.
-std::size_t current_rss_bytes();
-
-/// Peak resident set size so far, in bytes (VmHWM in /proc/self/status).
-std::size_t peak_rss_bytes();
+/// Resident memory, now and at its peak: shared with the other samples.
+using weir_samples::current_rss_bytes;
+using weir_samples::peak_rss_bytes;
 
 /// Descriptors each process needs besides its sockets: stdio, the channel,
 /// the listener, an io_context's epoll/eventfd/timerfd, and room to spare.

@@ -63,6 +63,15 @@ class actor_base {
   template <class T, class... Args>
   handle<T> spawn(std::string name, Args&&... args);
 
+  /// Stops taking messages after the current handler, until resume_inbox():
+  /// for an actor whose work outlives its handler, e.g. an async_write per
+  /// message. Messages stay queued, so their senders' credit returns only as
+  /// fast as the work really goes, and back pressure reaches them. Timers,
+  /// ask continuations, guarded completions and stop still run.
+  void pause_inbox() noexcept { cell_.pause_inbox(); }
+  /// Takes messages again (call it from the completion that ends the work).
+  void resume_inbox() noexcept { cell_.resume_inbox_later(); }
+
   /// Drains the user inboxes weighted-fair instead of by strict priority:
   /// inbox i gets weights[i] of every sum(weights) messages while several
   /// have messages, so a low-priority inbox is never starved. One weight per

@@ -181,6 +181,16 @@ class cell {
 
   /// Testing: stop handling anything but control signals until released.
   void set_held(bool held) noexcept { held_ = held; }
+  /// Testing: hold or release the actor from any thread (a control signal).
+  void hold_later() noexcept;
+  void release_hold_later() noexcept;
+  /// Stop taking user messages (timers and ask continuations still run)
+  /// until resumed; takes effect before the next message.
+  void pause_inbox() noexcept { inbox_paused_ = true; }
+  /// Resumes from the actor's own strand: wakes it through a control signal,
+  /// since it may have gone to sleep with messages taken but paused.
+  void resume_inbox_later() noexcept;
+  void set_inbox_paused(bool paused) noexcept { inbox_paused_ = paused; }
 
   // --- observers for insight (any thread; snapshots) ------------------------
   /// True while suspended on a bounded edge without credit.
@@ -209,6 +219,7 @@ class cell {
   send_result enqueue_user(cell_envelope* message) noexcept;
   void after_user_code();
   void suspend_on(edge_state& edge);
+  bool suspend_on_first_dry_edge();
   void resume();
   void consumed(cell_envelope& item) noexcept;
   void record_wait(std::uintptr_t key, wait_record record);
@@ -268,12 +279,13 @@ class cell {
   // Flow control. The ad-hoc edge is made on first use (most actors have
   // only edges of their own, or none); the rest is strand-only.
   std::atomic<edge_state*> adhoc_edge_{nullptr};
-  edge_state* suspend_pending_ = nullptr;  // ran out of credit in the current handler
+  std::vector<edge_state*> dry_edges_;     // ran out of credit in the current handler, not yet re-checked
   edge_state* suspended_on_ = nullptr;     // suspended: handles nothing until credit returns
   clock::time_point suspended_since_{};
   clock::duration penalty_debt_{};         // soft penalty owed by the current handler
   bool paused_ = false;                    // paying a soft penalty
   bool held_ = false;                      // testing::hold
+  bool inbox_paused_ = false;              // actor_base::pause_inbox
   std::atomic<bool> suspended_flag_{false};  // mirrors suspended_on_ for other threads
   std::atomic<bool> paused_flag_{false};     // mirrors paused_
 
