@@ -130,13 +130,13 @@ void run_model(std::uint32_t seed, weir::overflow_reaction reaction, std::size_t
 }  // namespace
 
 TEST_CASE("model: bounded(fail) matches the reference model over random operations") {
-  for (std::uint32_t seed = 1; seed <= 40; ++seed) run_model(seed, weir::overflow_reaction::fail, 1000);
+  for (std::uint32_t seed = 1; seed <= 100; ++seed) run_model(seed, weir::overflow_reaction::fail, 1000);
 }
 
 TEST_CASE("model: bounded(drop_newest) matches the reference model over random operations") {
-  for (std::uint32_t seed = 1; seed <= 40; ++seed) run_model(seed, weir::overflow_reaction::drop_newest, 1000);
+  for (std::uint32_t seed = 1; seed <= 100; ++seed) run_model(seed, weir::overflow_reaction::drop_newest, 1000);
 }
 
 TEST_CASE("model: bounded(drop_oldest) matches the reference model over random operations") {
-  for (std::uint32_t seed = 1; seed <= 40; ++seed) run_model(seed, weir::overflow_reaction::drop_oldest, 1000);
+  for (std::uint32_t seed = 1; seed <= 100; ++seed) run_model(seed, weir::overflow_reaction::drop_oldest, 1000);
 }
