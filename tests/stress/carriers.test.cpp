@@ -98,10 +98,13 @@ TEST_CASE("stress: a drop_oldest ring under real threads keeps order and account
     std::uint64_t not_ok = 0;
     for (std::uint64_t i = 1; i <= n; ++i) {
       if (e.send(item{i}) != weir::send_result::ok) ++not_ok;
-      worst = std::max(worst, s.queued());
+      worst = std::max(worst, e.stats().depth);
     }
     CHECK(not_ok == 0);
-    CHECK(worst <= 1);  // the inbox never holds more than the carrier
+    // Memory stays bounded by the capacity, however far ahead the sender runs:
+    // 64 in the ring, plus the one the receiver may be handling right now.
+    // (queued() would lag here: consumption is published in credit batches.)
+    CHECK(worst <= 64 + 1);
     sys.shutdown();     // what is still in the ring becomes dead letters
     stats.push_back(e.stats());
   }
