@@ -102,6 +102,7 @@ TEST_CASE("bounded(suspend) from a thread that is not an actor: with a zero time
   auto e = weir::connect(c, policy);
   CHECK(e.send(item{1}) == weir::send_result::ok);
   CHECK(e.send(item{2}) == weir::send_result::would_block);  // never overdraws
+  CHECK(e.stats().suspensions == 1);                          // it did block, for zero time
   t.run_until_idle();
   CHECK(e.send(item{2}) == weir::send_result::ok);
   t.run_until_idle();
@@ -215,6 +216,7 @@ TEST_CASE("chain A -> B -> C with bounded edges: a slow C suspends B, then A; re
   CHECK(waits[0].on == "/a -> /b");
   CHECK(waits[0].target == b.id());
   CHECK(waits[0].since == t.clock->now());
+  CHECK(a.suspended());
 
   weir::testing::release(c);
   t.run_until_idle();

@@ -117,3 +117,22 @@ TEST_CASE("stopping an actor cancels its timers") {
   t.advance(1s);
   CHECK(fired.empty());
 }
+
+TEST_CASE("manual_clock::advance_to_next steps from deadline to deadline") {
+  std::vector<std::string> fired;
+  weir::testing::manual_system t;
+  auto a = t.system.spawn<timed>("a", fired);
+  (void)a.send(arm_once{30ms, "late"});
+  (void)a.send(arm_once{10ms, "early"});
+  t.run_until_idle();
+  const auto start = t.clock->now();
+  REQUIRE(t.clock->advance_to_next());
+  t.run_until_idle();
+  CHECK(t.clock->now() - start == 10ms);
+  CHECK(fired == std::vector<std::string>{"early"});
+  REQUIRE(t.clock->advance_to_next());
+  t.run_until_idle();
+  CHECK(t.clock->now() - start == 30ms);
+  CHECK(fired == std::vector<std::string>{"early", "late"});
+  CHECK_FALSE(t.clock->advance_to_next());
+}

@@ -178,6 +178,10 @@ cell* cell::current() noexcept {
   return turn_scope::active != nullptr ? &turn_scope::active->self : nullptr;
 }
 
+void cell::sender_continues() noexcept {
+  if (turn_scope::active != nullptr) turn_scope::active->release_held();
+}
+
 // ---------------------------------------------------------------------------
 // Construction and reference counting.
 
@@ -420,6 +424,7 @@ bool cell::suspend_on_first_dry_edge() {
 void cell::suspend_on(edge_state& edge) {
   if (!edge.wait_for_credit(*this)) return;  // credit is back already
   suspended_on_ = &edge;
+  edge.suspensions.fetch_add(1, std::memory_order_relaxed);
   suspended_flag_.store(true, std::memory_order_release);
   suspended_since_ = rt_->clock->now();
   record_wait(reinterpret_cast<std::uintptr_t>(&edge),
@@ -494,8 +499,7 @@ send_result cell::enqueue_user(cell_envelope* message) noexcept {
       wake();
       return send_result::ok;
     case push_result::queued:
-      // The sender keeps working: a wake it holds is better run elsewhere.
-      if (turn_scope::active != nullptr) turn_scope::active->release_held();
+      sender_continues();
       return send_result::ok;
     case push_result::closed:
       break;

@@ -69,6 +69,7 @@ void edge_state::wake_waiters() noexcept {
 
 bool edge_state::block_for_credit(const std::optional<std::chrono::nanoseconds>& timeout) {
   foreign_waiters_.fetch_add(1, std::memory_order_seq_cst);
+  suspensions.fetch_add(1, std::memory_order_relaxed);
   const auto start = std::chrono::steady_clock::now();
   bool ok = true;
   {
@@ -97,6 +98,7 @@ edge_stats edge_state::stats() const noexcept {
   s.depth = in_flight();
   s.credits = credits();
   s.suspended = std::chrono::nanoseconds(suspended_ns.load(std::memory_order_relaxed));
+  s.suspensions = suspensions.load(std::memory_order_relaxed);
   return s;
 }
 

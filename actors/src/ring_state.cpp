@@ -27,7 +27,9 @@ send_result ring_state::accept(cell_envelope* node) {
     dropped.fetch_add(1, std::memory_order_relaxed);
     evicted->dispose();
   }
-  return post ? post_carrier() : send_result::ok;
+  if (post) return post_carrier();
+  cell::sender_continues();
+  return send_result::ok;
 }
 
 void ring_state::deliver_pending(cell& receiver) {

@@ -2,6 +2,7 @@
 #include <weir/testing/manual_executor.hpp>
 #include <weir/testing/manual_system.hpp>
 
+#include <algorithm>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -63,6 +64,17 @@ std::size_t manual_clock::advance(duration by) {
   }
   now_ = target;
   return fired;
+}
+
+bool manual_clock::advance_to_next() {
+  duration step{};
+  {
+    std::lock_guard lock(mutex_);
+    if (due_.empty()) return false;
+    step = due_.begin()->first.first - now_;
+  }
+  advance(std::max(step, duration::zero()));
+  return true;
 }
 
 std::size_t manual_clock::pending() const {

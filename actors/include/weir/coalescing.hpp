@@ -46,6 +46,7 @@ class pulse_state final : public carrier_state {
     sent.fetch_add(1, std::memory_order_relaxed);
     if (pending_.fetch_add(1, std::memory_order_acq_rel) != 0) {
       coalesced.fetch_add(1, std::memory_order_relaxed);  // rides on the delivery already waiting
+      cell::sender_continues();
       return send_result::ok;
     }
     return post_carrier();
@@ -77,6 +78,7 @@ class latest_state final : public carrier_state {
       slot_ = std::move(value);
       if (waiting) {
         coalesced.fetch_add(1, std::memory_order_relaxed);  // the older value is superseded
+        cell::sender_continues();
         return send_result::ok;
       }
     }
@@ -123,6 +125,7 @@ class keyed_state final : public carrier_state {
       }
       if (std::exchange(queued_, true)) {
         coalesced.fetch_add(1, std::memory_order_relaxed);
+        cell::sender_continues();
         return send_result::ok;
       }
     }

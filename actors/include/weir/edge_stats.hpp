@@ -25,6 +25,7 @@ struct edge_stats {
   std::int64_t depth = 0;           ///< accepted, not yet consumed
   std::int64_t credits = -1;        ///< bounded: capacity - depth (negative after an overdraft); else -1
   std::chrono::nanoseconds suspended{0};  ///< time senders spent suspended or blocked on this edge
+  std::uint64_t suspensions = 0;          ///< how often a sender was suspended or blocked on it
 };
 
 }  // namespace weir

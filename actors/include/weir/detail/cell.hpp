@@ -210,6 +210,9 @@ class cell {
 
   /// The cell whose turn the calling thread is running, or nullptr.
   static cell* current() noexcept;
+  /// The running turn keeps working after a send that queued nothing (it
+  /// merged into a coalescing edge): a wake it holds is better run elsewhere.
+  static void sender_continues() noexcept;
 
  private:
   friend void intrusive_ptr_add_ref(cell* c) noexcept;

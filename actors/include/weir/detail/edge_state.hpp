@@ -91,6 +91,7 @@ class edge_state {
   std::atomic<std::uint64_t> coalesced{0};
   std::atomic<std::uint64_t> dead_lettered{0};
   std::atomic<std::int64_t> suspended_ns{0};
+  std::atomic<std::uint64_t> suspensions{0};
 
   // Receiver: consumption not yet handed back as credit (see bounded).
   std::int64_t unpublished = 0;

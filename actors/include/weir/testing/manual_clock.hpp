@@ -30,6 +30,10 @@ class manual_clock final : public clock {
   /// Moves time forward by `by` (>= 0), firing what falls due. Returns how
   /// many times a timer fired.
   std::size_t advance(duration by);
+  /// Moves time to the next deadline (if any) and fires what falls due then.
+  /// Returns false if no timer is armed. Lets a test step from event to event
+  /// instead of guessing a step size.
+  bool advance_to_next();
   /// Timers armed and not cancelled (once-timers that fired are gone).
   [[nodiscard]] std::size_t pending() const;
 
