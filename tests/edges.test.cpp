@@ -30,12 +30,6 @@ class collector : public weir::actor<item, parcel> {
   std::vector<int>& got_;
 };
 
-weir::bounded bounded_by(std::size_t capacity, weir::overflow_reaction on_full) {
-  weir::bounded b;
-  b.capacity = capacity;
-  b.on_full = on_full;
-  return b;
-}
 
 void check_conservation(const weir::edge_stats& s) {
   CHECK(s.sent == s.handled + s.refused + s.dropped + s.coalesced + s.dead_lettered +
@@ -48,7 +42,7 @@ TEST_CASE("bounded(fail): without credit the send is refused and the message sta
   std::vector<int> got;
   weir::testing::manual_system t;
   auto c = t.system.spawn<collector>("c", got);
-  auto e = weir::connect(c, bounded_by(2, weir::overflow_reaction::fail));
+  auto e = weir::connect(c, weir::bounded{.capacity = 2, .on_full = weir::overflow_reaction::fail});
   CHECK(e.send(item{1}) == weir::send_result::ok);
   CHECK(e.send(item{2}) == weir::send_result::ok);
   CHECK(e.stats().credits == 0);
@@ -72,7 +66,7 @@ TEST_CASE("bounded(drop_newest): the message sent without credit is dropped and 
   std::vector<int> got;
   weir::testing::manual_system t;
   auto c = t.system.spawn<collector>("c", got);
-  auto e = weir::connect(c, bounded_by(2, weir::overflow_reaction::drop_newest));
+  auto e = weir::connect(c, weir::bounded{.capacity = 2, .on_full = weir::overflow_reaction::drop_newest});
   for (int i = 1; i <= 4; ++i) (void)e.send(item{i});
   t.run_until_idle();
   CHECK(got == std::vector<int>{1, 2});
@@ -84,7 +78,7 @@ TEST_CASE("bounded(drop_oldest): the newest are kept, the oldest unconsumed are 
   std::vector<int> got;
   weir::testing::manual_system t;
   auto c = t.system.spawn<collector>("c", got);
-  auto e = weir::connect(c, bounded_by(2, weir::overflow_reaction::drop_oldest));
+  auto e = weir::connect(c, weir::bounded{.capacity = 2, .on_full = weir::overflow_reaction::drop_oldest});
   for (int i = 1; i <= 5; ++i) CHECK(e.send(item{i}) == weir::send_result::ok);
   t.run_until_idle();
   CHECK(got == std::vector<int>{4, 5});
@@ -97,7 +91,7 @@ TEST_CASE("bounded(suspend) from a thread that is not an actor: with a zero time
   std::vector<int> got;
   weir::testing::manual_system t;
   auto c = t.system.spawn<collector>("c", got);
-  weir::bounded policy = bounded_by(1, weir::overflow_reaction::suspend);
+  weir::bounded policy = weir::bounded{.capacity = 1, .on_full = weir::overflow_reaction::suspend};
   policy.block_timeout = 0ns;
   auto e = weir::connect(c, policy);
   CHECK(e.send(item{1}) == weir::send_result::ok);
@@ -114,7 +108,7 @@ TEST_CASE("an edge to a stopped actor answers closed and counts a dead letter") 
   std::vector<int> got;
   weir::testing::manual_system t;
   auto c = t.system.spawn<collector>("c", got);
-  auto e = weir::connect(c, bounded_by(4, weir::overflow_reaction::fail));
+  auto e = weir::connect(c, weir::bounded{.capacity = 4, .on_full = weir::overflow_reaction::fail});
   (void)e.send(item{1});
   c.stop();
   t.run_until_idle();
@@ -161,7 +155,7 @@ struct set_next {
 class source : public weir::actor<go, set_next> {
  public:
   explicit source(int count) : count_(count) {}
-  void on_message(set_next& s) override { out_ = weir::connect(s.next, bounded_by(2, weir::overflow_reaction::suspend)); }
+  void on_message(set_next& s) override { out_ = weir::connect(s.next, weir::bounded{.capacity = 2, .on_full = weir::overflow_reaction::suspend}); }
   void on_message(go&) override {
     if (sent_ == count_) return;
     (void)out_.send(item{sent_++});
@@ -177,7 +171,7 @@ class source : public weir::actor<go, set_next> {
 // Forwards every item over its own bounded edge.
 class relay : public weir::actor<item, set_next> {
  public:
-  void on_message(set_next& s) override { out_ = weir::connect(s.next, bounded_by(2, weir::overflow_reaction::suspend)); }
+  void on_message(set_next& s) override { out_ = weir::connect(s.next, weir::bounded{.capacity = 2, .on_full = weir::overflow_reaction::suspend}); }
   void on_message(item& i) override { (void)out_.send(item{i.n}); }
 
  private:
@@ -343,7 +337,7 @@ class splitter : public weir::actor<tick_both, set_next> {
  public:
   weir::edge<weir::interface<item>> to_a, to_b;
   void on_message(set_next& s) override {
-    (to_a ? to_b : to_a) = weir::connect(s.next, bounded_by(1, weir::overflow_reaction::suspend));
+    (to_a ? to_b : to_a) = weir::connect(s.next, weir::bounded{.capacity = 1, .on_full = weir::overflow_reaction::suspend});
   }
   void on_message(tick_both&) override {
     (void)to_a.send(item{n_});
@@ -417,7 +411,7 @@ TEST_CASE("pause_inbox: messages wait while work started by a handler is in flig
   asio::local::stream_protocol::socket ours(t.system.io_context()), theirs(t.system.io_context());
   asio::local::connect_pair(ours, theirs);
   auto w = t.system.spawn<io_bound>("w", theirs, done);
-  auto e = weir::connect(w, bounded_by(2, weir::overflow_reaction::fail));
+  auto e = weir::connect(w, weir::bounded{.capacity = 2, .on_full = weir::overflow_reaction::fail});
   t.run_until_idle();
   CHECK(e.send(item{1}) == weir::send_result::ok);
   CHECK(e.send(item{2}) == weir::send_result::ok);

@@ -5,6 +5,8 @@
 #include <weir/edge.hpp>  // first: the header must be self-contained
 #include <weir/testing/manual_system.hpp>
 
+#include "collector.hpp"
+
 #include <doctest/doctest.h>
 
 #include <deque>
@@ -13,18 +15,8 @@
 
 namespace {
 
-struct item {
-  int n;
-};
-
-class collector : public weir::actor<item> {
- public:
-  explicit collector(std::vector<int>& got) : got_(got) {}
-  void on_message(item& i) override { got_.push_back(i.n); }
-
- private:
-  std::vector<int>& got_;
-};
+using weir::test::collector;
+using weir::test::item;
 
 // What a bounded edge with a lossy reaction must do, spelled out plainly.
 struct bounded_model {

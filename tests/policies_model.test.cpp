@@ -8,6 +8,8 @@
 #include <weir/edge.hpp>
 #include <weir/testing/manual_system.hpp>
 
+#include "collector.hpp"
+
 #include <doctest/doctest.h>
 
 #include <algorithm>
@@ -23,18 +25,8 @@ namespace {
 constexpr std::uint32_t seeds = 100;
 constexpr std::size_t operations = 1000;  // 100k random operations per policy
 
-struct item {
-  int n;
-};
-
-class collector : public weir::actor<item> {
- public:
-  explicit collector(std::vector<int>& got) : got_(got) {}
-  void on_message(item& i) override { got_.push_back(i.n); }
-
- private:
-  std::vector<int>& got_;
-};
+using weir::test::collector;
+using weir::test::item;
 
 // ---------------------------------------------------------------------------
 // bounded(suspend), sender an actor: one send per handler.

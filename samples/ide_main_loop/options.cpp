@@ -1,5 +1,7 @@
 #include "options.hpp"
 
+#include "../common/args.hpp"
+
 #include <charconv>
 #include <cstdio>
 #include <string_view>
@@ -10,12 +12,10 @@ namespace {
 
 constexpr const char* usage = "usage: %s [--manual] [--flood PATHS] [--warmup ANSWERS] [--threads T]\n";
 
-bool parse_positive(std::string_view text, std::size_t& out) {
-  const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), out);
-  return error == std::errc{} && end == text.data() + text.size() && out > 0;
-}
 
 }  // namespace
+
+using samples::parse_positive;
 
 std::optional<options> parse_options(int argc, char** argv) {
   options parsed;

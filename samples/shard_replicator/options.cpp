@@ -1,5 +1,7 @@
 #include "options.hpp"
 
+#include "../common/args.hpp"
+
 #include <charconv>
 #include <cstdio>
 #include <string_view>
@@ -16,12 +18,10 @@ constexpr const char* usage =
 // holds one chunk per connection.
 constexpr std::size_t max_chunk_kib = 64 * 1024;
 
-bool parse_positive(std::string_view text, std::size_t& out) {
-  const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), out);
-  return error == std::errc{} && end == text.data() + text.size() && out > 0;
-}
 
 }  // namespace
+
+using samples::parse_positive;
 
 std::optional<options> parse_options(int argc, char** argv) {
   options parsed;

@@ -6,6 +6,7 @@
 #include <weir/edge.hpp>
 #include <weir/system.hpp>
 
+#include "scale.hpp"
 #include "watchdog.hpp"
 
 #include <doctest/doctest.h>
@@ -18,12 +19,6 @@ using namespace std::chrono_literals;
 
 namespace {
 
-std::size_t scaled(std::size_t n) {
-  const char* scale = std::getenv("WEIR_STRESS_SCALE");
-  const double factor = scale != nullptr ? std::atof(scale) : 1.0;
-  const auto out = static_cast<std::size_t>(static_cast<double>(n) * factor);
-  return out > 0 ? out : 1;
-}
 
 struct tick;
 
@@ -47,7 +42,7 @@ class pulse_counter : public weir::actor<weir::pulse<tick>> {
 
 TEST_CASE("stress: pulses fired from another thread are all counted, in far fewer deliveries") {
   weir::test::watchdog dog("pulses", 300s);
-  const std::uint64_t n = scaled(1'000'000);
+  const std::uint64_t n = weir::test::scaled(1'000'000);
   weir::system_config config;
   config.threads = 2;
   weir::system sys(config);
@@ -86,7 +81,7 @@ class ring_sink : public weir::actor<item> {
 
 TEST_CASE("stress: a drop_oldest ring under real threads keeps order and accounts for every message") {
   weir::test::watchdog dog("ring", 300s);
-  const std::uint64_t n = scaled(500'000);
+  const std::uint64_t n = weir::test::scaled(500'000);
   weir::system_config config;
   config.threads = 2;
   std::vector<weir::edge_stats> stats;
@@ -170,7 +165,7 @@ class asker : public weir::actor<start> {
 
 TEST_CASE("stress: many askers, many asks across threads: every ask ends exactly once, with its own reply") {
   weir::test::watchdog dog("asks", 300s);
-  const std::uint64_t per_asker = scaled(20'000);
+  const std::uint64_t per_asker = weir::test::scaled(20'000);
   const int askers = 6;
   weir::system_config config;
   config.threads = 4;

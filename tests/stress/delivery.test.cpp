@@ -4,6 +4,7 @@
 #include <weir/system.hpp>  // first: the header must be self-contained
 
 #include "log_capture.hpp"
+#include "scale.hpp"
 #include "watchdog.hpp"
 
 #include <doctest/doctest.h>
@@ -18,13 +19,6 @@ using namespace std::chrono_literals;
 
 namespace {
 
-// Scales the work down under sanitizers (set by the test command), never to nothing.
-std::size_t scaled(std::size_t n) {
-  const char* scale = std::getenv("WEIR_STRESS_SCALE");
-  const double factor = scale != nullptr ? std::atof(scale) : 1.0;
-  const auto out = static_cast<std::size_t>(static_cast<double>(n) * factor);
-  return out > 0 ? out : 1;
-}
 
 struct item {
   std::uint32_t producer;
@@ -88,7 +82,7 @@ class producer : public weir::actor<go> {
 TEST_CASE("stress: every message is delivered exactly once, in per-sender order") {
   const std::size_t sinks_n = 2000;
   const std::size_t producers_n = 16;
-  const std::size_t per_producer = scaled(125'000);  // 2 M messages at full scale
+  const std::size_t per_producer = weir::test::scaled(125'000);  // 2 M messages at full scale
   weir::test::watchdog dog("delivery", 300s);
   weir::test::log_capture capture;
 
@@ -178,7 +172,7 @@ class flooder : public weir::actor<go> {
 TEST_CASE("stress: with crashes injected, sent = handled + dead letters, exactly") {
   const std::size_t targets_n = 500;
   const std::size_t flooders_n = 8;
-  const std::size_t per_flooder = scaled(100'000);
+  const std::size_t per_flooder = weir::test::scaled(100'000);
   weir::test::watchdog dog("crash accounting", 300s);
   weir::test::log_capture capture;  // crashes log at error level: keep them out of the output
   weir::system_config config;
@@ -237,7 +231,7 @@ class churner : public weir::actor<spawn_wave> {
 
 TEST_CASE("stress: spawning and stopping under load leaves nothing behind") {
   weir::test::watchdog dog("churn", 300s);
-  const std::size_t roots = scaled(200);
+  const std::size_t roots = weir::test::scaled(200);
   weir::system_config config;
   config.threads = 4;
   weir::system sys(config);

@@ -5,6 +5,7 @@
 #include <weir/system.hpp>
 
 #include "log_capture.hpp"
+#include "scale.hpp"
 #include "watchdog.hpp"
 
 #include <doctest/doctest.h>
@@ -16,24 +17,12 @@ using namespace std::chrono_literals;
 
 namespace {
 
-std::size_t scaled(std::size_t n) {
-  const char* scale = std::getenv("WEIR_STRESS_SCALE");
-  const double factor = scale != nullptr ? std::atof(scale) : 1.0;
-  const auto out = static_cast<std::size_t>(static_cast<double>(n) * factor);
-  return out > 0 ? out : 1;
-}
 
 struct item {
   std::uint64_t n;
 };
 using item_port = weir::interface<item>;
 
-weir::bounded bounded_by(std::size_t capacity, weir::overflow_reaction on_full) {
-  weir::bounded b;
-  b.capacity = capacity;
-  b.on_full = on_full;
-  return b;
-}
 
 // Checks order and arrives when it has seen `expected` items.
 class sink : public weir::actor<item> {
@@ -60,7 +49,7 @@ struct wire {
 // Forwards over a tight bounded edge: suspends whenever downstream lags.
 class relay : public weir::actor<item, wire> {
  public:
-  void on_message(wire& w) override { out_ = weir::connect(w.next, bounded_by(4, weir::overflow_reaction::suspend)); }
+  void on_message(wire& w) override { out_ = weir::connect(w.next, weir::bounded{.capacity = 4, .on_full = weir::overflow_reaction::suspend}); }
   void on_message(item& i) override { (void)out_.send(item{i.n}); }
 
  private:
@@ -73,7 +62,7 @@ struct pump {};
 class producer : public weir::actor<pump, wire> {
  public:
   explicit producer(std::uint64_t total) : total_(total) {}
-  void on_message(wire& w) override { out_ = weir::connect(w.next, bounded_by(8, weir::overflow_reaction::suspend)); }
+  void on_message(wire& w) override { out_ = weir::connect(w.next, weir::bounded{.capacity = 8, .on_full = weir::overflow_reaction::suspend}); }
   void on_message(pump&) override {
     for (int i = 0; i < 16 && sent_ < total_; ++i) (void)out_.send(item{sent_++});
     if (sent_ < total_) (void)self().send(pump{});
@@ -89,7 +78,7 @@ class producer : public weir::actor<pump, wire> {
 
 TEST_CASE("stress: a chain of bounded edges delivers everything in order while suspending and resuming") {
   weir::test::watchdog dog("bounded chain", 300s);
-  const std::uint64_t total = scaled(300'000);
+  const std::uint64_t total = weir::test::scaled(300'000);
   weir::system_config config;
   config.threads = 4;
   weir::system sys(config);
@@ -114,13 +103,13 @@ TEST_CASE("stress: a chain of bounded edges delivers everything in order while s
 
 TEST_CASE("stress: a thread that is not an actor blocks for credit and never overdraws") {
   weir::test::watchdog dog("foreign blocking", 300s);
-  const std::uint64_t total = scaled(200'000);
+  const std::uint64_t total = weir::test::scaled(200'000);
   weir::system_config config;
   config.threads = 2;
   weir::system sys(config);
   weir::test::countdown done(1);
   auto s = sys.spawn<sink>("sink", total, done);
-  auto e = weir::connect(s, bounded_by(16, weir::overflow_reaction::suspend));
+  auto e = weir::connect(s, weir::bounded{.capacity = 16, .on_full = weir::overflow_reaction::suspend});
   std::int64_t worst_depth = 0;
   std::uint64_t not_ok = 0;
   for (std::uint64_t i = 0; i < total; ++i) {
@@ -139,7 +128,7 @@ TEST_CASE("stress: a thread that is not an actor blocks for credit and never ove
 
 TEST_CASE("stress: lossy reactions under real threads account for every message") {
   weir::test::watchdog dog("lossy reactions", 300s);
-  const std::uint64_t per_edge = scaled(200'000);
+  const std::uint64_t per_edge = weir::test::scaled(200'000);
   for (auto reaction : {weir::overflow_reaction::fail, weir::overflow_reaction::drop_newest,
                         weir::overflow_reaction::drop_oldest}) {
     CAPTURE(weir::to_string(reaction));
@@ -148,7 +137,7 @@ TEST_CASE("stress: lossy reactions under real threads account for every message"
     weir::system sys(config);
     weir::test::countdown never(1);  // the sink's count is not what we wait for here
     auto s = sys.spawn<sink>("sink", ~std::uint64_t{0}, never);
-    auto e = weir::connect(s, bounded_by(32, reaction));
+    auto e = weir::connect(s, weir::bounded{.capacity = 32, .on_full = reaction});
     std::uint64_t refused = 0;
     std::uint64_t dropped = 0;
     for (std::uint64_t i = 0; i < per_edge; ++i) {
