@@ -204,8 +204,10 @@ class producer : public weir::actor<more, drained> {
       switch (out_.send(std::move(*pending_))) {
         case weir::send_result::ok:
           // Only sends raise the consumer's queue and this is its only
-          // sender, so a look after each accepted send sees every peak.
-          peak_queue_ = std::max(peak_queue_, to_.queued());
+          // sender, so a look after each accepted send sees every peak. A
+          // drop_oldest edge keeps its messages in a ring inside the edge,
+          // so its depth counts too.
+          peak_queue_ = std::max({peak_queue_, to_.queued(), out_.stats().depth});
           break;
         case weir::send_result::dropped:  // drop_newest: counted by the edge
           break;
@@ -223,7 +225,18 @@ class producer : public weir::actor<more, drained> {
     if (made_ < total_) {
       (void)self().send(more{});
     } else {
+      finish_when_drained();
+    }
+  }
+
+  // `finish` goes on the ad-hoc edge, and order holds within an edge, not
+  // across edges: a drop_oldest edge's jobs wait in the edge itself and may
+  // still be there. So it is sent once the edge has nothing in flight.
+  void finish_when_drained() {
+    if (out_.stats().depth == 0) {
       (void)to_.send(finish{self()});
+    } else {
+      (void)start_timer(retry_after, [this] { finish_when_drained(); });
     }
   }
 
