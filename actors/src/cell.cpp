@@ -2,6 +2,7 @@
 #include <weir/detail/cell.hpp>
 #include <weir/detail/ring_state.hpp>
 #include <weir/detail/type_name.hpp>
+#include <weir/mailbox/fair_picker.hpp>
 
 #include <spdlog/spdlog.h>
 
@@ -29,6 +30,17 @@ struct pending_ask {
 struct ask_book {
   std::uint64_t next_id = 1;
   std::unordered_map<std::uint64_t, pending_ask> pending;
+};
+
+// State most actors never need, made on first use (see cell::extras_).
+struct cell_extras {
+  std::vector<std::shared_ptr<timer_state>> timers;
+  std::vector<edge_state*> dry_edges;  // ran out of credit in the current handler, not yet re-checked
+  std::unique_ptr<ask_book> asks;
+  std::unique_ptr<fair_picker> fair;   // null: strict priority
+  std::shared_ptr<armed_timer> penalty_timer;
+  exit_reason reason;
+  clock::time_point suspended_since{};
 };
 
 // What an actor waits for, readable from any thread. Written only on the
@@ -190,8 +202,8 @@ cell::cell(std::shared_ptr<runtime> rt, cell_ptr parent, std::string name, std::
       rt_(std::move(rt)),
       parent_(std::move(parent)),
       name_(std::move(name)),
-      fifos_(user_inboxes + first_user_inbox),
-      strand_(boost::asio::make_strand(*rt_->io)) {}
+      strand_(boost::asio::make_strand(*rt_->io)),
+      fifos_(user_inboxes + first_user_inbox) {}
 
 cell::~cell() {
   // Normally everything was drained at stop; a cell whose spawn failed in
@@ -294,8 +306,9 @@ send_result cell::send_on(edge_state& edge, make_node_fn make, void* payload) {
 
   if (limit != nullptr) {
     if (limit->on_full == overflow_reaction::suspend && sender != nullptr && !edge.has_credit() &&
-        std::find(sender->dry_edges_.begin(), sender->dry_edges_.end(), &edge) == sender->dry_edges_.end()) {
-      sender->dry_edges_.push_back(&edge);
+        std::find(sender->extras().dry_edges.begin(), sender->extras().dry_edges.end(), &edge) ==
+            sender->extras().dry_edges.end()) {
+      sender->extras().dry_edges.push_back(&edge);
     }
   } else if (const unbounded* open = edge.as_unbounded(); open != nullptr && open->penalty) {
     const clock::duration penalty = open->penalty->for_depth(static_cast<std::size_t>(depth));
@@ -399,7 +412,7 @@ void cell::after_user_code() {
     paused_ = true;
     paused_flag_.store(true, std::memory_order_release);
     const clock::duration debt = std::exchange(penalty_debt_, clock::duration::zero());
-    penalty_timer_ = rt_->clock->arm(rt_->clock->now() + debt, clock::duration::zero(), [self = cell_ptr(this)] {
+    extras().penalty_timer = rt_->clock->arm(rt_->clock->now() + debt, clock::duration::zero(), [self = cell_ptr(this)] {
       self->enqueue_system(new penalty_paid_signal());
     });
   }
@@ -410,9 +423,11 @@ void cell::after_user_code() {
 // turn. No user code runs between the handler and these checks, so the edges
 // (owned by the actor's behaviour) are all still alive.
 bool cell::suspend_on_first_dry_edge() {
-  while (!dry_edges_.empty()) {
-    edge_state& edge = *dry_edges_.back();
-    dry_edges_.pop_back();
+  if (!extras_) return false;
+  auto& dry = extras_->dry_edges;
+  while (!dry.empty()) {
+    edge_state& edge = *dry.back();
+    dry.pop_back();
     if (!edge.has_credit()) {
       suspend_on(edge);
       if (suspended_on_ != nullptr) return true;
@@ -426,9 +441,9 @@ void cell::suspend_on(edge_state& edge) {
   suspended_on_ = &edge;
   edge.suspensions.fetch_add(1, std::memory_order_relaxed);
   suspended_flag_.store(true, std::memory_order_release);
-  suspended_since_ = rt_->clock->now();
+  extras().suspended_since = rt_->clock->now();
   record_wait(reinterpret_cast<std::uintptr_t>(&edge),
-              wait_record{wait_kind::credit, edge.label, edge.receiver.id(), suspended_since_});
+              wait_record{wait_kind::credit, edge.label, edge.receiver.id(), extras().suspended_since});
   if (rt_->logger->should_log(spdlog::level::debug)) {
     rt_->logger->debug("weir: actor {} suspended: no credit on edge {}", path(), edge.label);
   }
@@ -443,7 +458,7 @@ void cell::on_credit(const edge_state* edge) {
 }
 
 void cell::resume() {
-  const auto waited = rt_->clock->now() - suspended_since_;
+  const auto waited = rt_->clock->now() - extras().suspended_since;
   suspended_on_->suspended_ns.fetch_add(std::chrono::duration_cast<std::chrono::nanoseconds>(waited).count(),
                                         std::memory_order_relaxed);
   end_wait(wait_kind::credit, reinterpret_cast<std::uintptr_t>(suspended_on_));
@@ -487,7 +502,7 @@ std::vector<wait_record> cell::waits() const {
 void cell::on_penalty_paid() {
   paused_ = false;
   paused_flag_.store(false, std::memory_order_release);
-  penalty_timer_.reset();
+  if (extras_) extras_->penalty_timer.reset();
 }
 
 // ---------------------------------------------------------------------------
@@ -635,9 +650,9 @@ cell_envelope* cell::next_envelope() {
 }
 
 envelope* cell::pop_user_message() {
-  if (fair_) {
+  if (extras_ && extras_->fair) {
     const std::size_t i =
-        fair_->pick([this](std::size_t inbox) { return !fifos_[first_user_inbox + inbox].empty(); });
+        extras_->fair->pick([this](std::size_t inbox) { return !fifos_[first_user_inbox + inbox].empty(); });
     return i == fair_picker::none ? nullptr : fifos_[first_user_inbox + i].pop_front();
   }
   for (std::size_t i = first_user_inbox; i < fifos_.size(); ++i) {  // strict: declaration order
@@ -652,10 +667,12 @@ void cell::drain_fairly(std::vector<std::uint32_t> weights) {
     throw std::invalid_argument("weir: actor " + path() + ": drain_fairly needs one weight per inbox (" +
                                 std::to_string(inboxes) + "), got " + std::to_string(weights.size()));
   }
-  fair_ = std::make_unique<fair_picker>(std::move(weights));
+  extras().fair = std::make_unique<fair_picker>(std::move(weights));
 }
 
-void cell::drain_strictly() noexcept { fair_.reset(); }
+void cell::drain_strictly() noexcept {
+  if (extras_) extras_->fair.reset();
+}
 
 namespace {
 
@@ -799,7 +816,7 @@ void cell::unlink_child(cell& child) noexcept {
 
 void cell::on_child_stopped(cell& child) {
   if (rt_->logger->should_log(spdlog::level::debug)) {  // path() and to_string() allocate
-    rt_->logger->debug("weir: actor {} stopped ({})", child.path(), child.reason_.to_string());
+    rt_->logger->debug("weir: actor {} stopped ({})", child.path(), child.reason_text());
   }
   unlink_child(child);
   if (current_phase() == phase::stopping) stop_next_child();
@@ -808,27 +825,27 @@ void cell::on_child_stopped(cell& child) {
 void cell::begin_stop(exit_reason reason) {
   if (!is_running()) return;
   phase_.store(phase::stopping, std::memory_order_release);
-  reason_ = std::move(reason);
+  extras().reason = std::move(reason);
   // A stopping actor waits for nothing but its children.
   if (suspended_on_ != nullptr) {
     suspended_on_->cancel_wait(*this);
     resume();
   }
-  dry_edges_.clear();
+  if (extras_) extras_->dry_edges.clear();
   paused_ = false;
   paused_flag_.store(false, std::memory_order_release);
   held_ = false;
   inbox_paused_ = false;
-  if (asks_) {  // a stopping actor runs no continuation: drop them with their timers
-    for (auto& [id, ask] : asks_->pending) {
+  if (extras_ && extras_->asks) {  // a stopping actor runs no continuation: drop them with their timers
+    for (auto& [id, ask] : extras_->asks->pending) {
       if (ask.timeout) ask.timeout->cancel();
     }
-    asks_->pending.clear();
+    extras_->asks->pending.clear();
     pending_asks_.store(0, std::memory_order_relaxed);
   }
   end_all_waits();
   penalty_debt_ = clock::duration::zero();
-  if (penalty_timer_) std::exchange(penalty_timer_, nullptr)->cancel();
+  if (extras_ && extras_->penalty_timer) std::exchange(extras_->penalty_timer, nullptr)->cancel();
   stop_next_child();
 }
 
@@ -856,14 +873,16 @@ void cell::finish_stop() {
       exit_reason thrown = exit_reason::from_exception(std::current_exception());
       rt_->crashes.fetch_add(1, std::memory_order_relaxed);
       rt_->logger->error("weir: actor {} crashed in on_stop: {}", path(), thrown.detail);
-      if (!reason_.is_crash()) reason_ = std::move(thrown);
+      if (!extras().reason.is_crash()) extras().reason = std::move(thrown);
     }
   }
-  for (auto& timer : timers_) {
-    timer->cancelled = true;
-    if (timer->armed) timer->armed->cancel();
+  if (extras_) {
+    for (auto& timer : extras_->timers) {
+      timer->cancelled = true;
+      if (timer->armed) timer->armed->cancel();
+    }
+    extras_->timers.clear();
   }
-  timers_.clear();
   behavior_.reset();
   phase_.store(phase::stopped, std::memory_order_release);
   mailbox_queue::chain leftovers = queue_.close();
@@ -876,7 +895,7 @@ void cell::finish_stop() {
 }
 
 void cell::abort_unstarted() {
-  reason_ = exit_reason{exit_kind::never_started, {}};
+  extras().reason = exit_reason{exit_kind::never_started, {}};
   phase_.store(phase::stopped, std::memory_order_release);
   distribute(queue_.close());
   for (auto& fifo : fifos_) {
@@ -908,16 +927,24 @@ void cell::notify_parent_and_release() {
 // ---------------------------------------------------------------------------
 // Asks.
 
+cell_extras& cell::extras() {
+  if (!extras_) extras_ = std::make_unique<cell_extras>();
+  return *extras_;
+}
+
+std::string cell::reason_text() const { return extras_ ? extras_->reason.to_string() : std::string{"normal"}; }
+
 std::uint64_t cell::begin_ask(const cell& target, clock::duration timeout, std::function<void(void*)> on_reply,
                               std::function<void(std::uint8_t)> on_error) {
-  if (!asks_) asks_ = std::make_unique<ask_book>();
-  const std::uint64_t id = asks_->next_id++;
+  std::unique_ptr<ask_book>& book = extras().asks;
+  if (!book) book = std::make_unique<ask_book>();
+  const std::uint64_t id = book->next_id++;
   // The timer only hands a signal over; a reply first cancels it.
   auto timer = rt_->clock->arm(rt_->clock->now() + timeout, clock::duration::zero(), [self = cell_ptr(this), id] {
     self->fail_ask_later(id, 0 /* ask_error::timeout */);
   });
   const clock::time_point now = rt_->clock->now();
-  asks_->pending.emplace(id, pending_ask{std::move(on_reply), std::move(on_error), std::move(timer), &target, now});
+  book->pending.emplace(id, pending_ask{std::move(on_reply), std::move(on_error), std::move(timer), &target, now});
   record_wait(id, wait_record{wait_kind::reply, target.path(), target.id(), now});
   pending_asks_.fetch_add(1, std::memory_order_relaxed);
   return id;
@@ -939,7 +966,7 @@ std::optional<pending_ask> take_ask(ask_book* book, std::uint64_t id) {
 }  // namespace
 
 void cell::complete_ask(std::uint64_t id, void* reply) {
-  std::optional<pending_ask> ask = is_running() ? take_ask(asks_.get(), id) : std::nullopt;
+  std::optional<pending_ask> ask = is_running() ? take_ask(extras_ ? extras_->asks.get() : nullptr, id) : std::nullopt;
   if (!ask) {  // timed out (or failed) before: counted, never delivered twice
     late_replies_.fetch_add(1, std::memory_order_relaxed);
     return;
@@ -950,7 +977,7 @@ void cell::complete_ask(std::uint64_t id, void* reply) {
 }
 
 void cell::fail_ask(std::uint64_t id, std::uint8_t error) {
-  std::optional<pending_ask> ask = is_running() ? take_ask(asks_.get(), id) : std::nullopt;
+  std::optional<pending_ask> ask = is_running() ? take_ask(extras_ ? extras_->asks.get() : nullptr, id) : std::nullopt;
   if (!ask) return;  // answered already: a token dropped after replying, or a timer that lost the race
   pending_asks_.fetch_sub(1, std::memory_order_relaxed);
   end_wait(wait_kind::reply, id);
@@ -978,7 +1005,7 @@ std::shared_ptr<timer_state> cell::start_timer(clock::duration first, clock::dur
   timer->armed = rt_->clock->arm(rt_->clock->now() + first, period, [self = cell_ptr(this), weak] {
     if (auto fired = weak.lock()) self->enqueue_system(new timer_signal(std::move(fired)));
   });
-  timers_.push_back(timer);
+  extras().timers.push_back(timer);
   return timer;
 }
 
@@ -986,7 +1013,7 @@ void cell::cancel_timer(timer_state& timer) noexcept {
   if (timer.cancelled) return;
   timer.cancelled = true;
   if (timer.armed) timer.armed->cancel();
-  std::erase_if(timers_, [&](const auto& t) { return t.get() == &timer; });
+  if (extras_) std::erase_if(extras_->timers, [&](const auto& t) { return t.get() == &timer; });
 }
 
 void cell::on_timer(const std::shared_ptr<timer_state>& timer) {

@@ -5,7 +5,6 @@
 #include <weir/detail/runtime.hpp>
 #include <weir/exit_reason.hpp>
 #include <weir/mailbox/envelope_fifo.hpp>
-#include <weir/mailbox/fair_picker.hpp>
 #include <weir/mailbox/fifo_set.hpp>
 #include <weir/mailbox/mailbox_queue.hpp>
 #include <weir/send_result.hpp>
@@ -72,6 +71,7 @@ enum class phase : std::uint8_t { created, running, stopping, stopped };
 
 struct timer_state;
 struct ask_book;
+struct cell_extras;
 struct wait_registry;
 
 /// The part of an actor that outlives its behaviour object: identity, mailbox,
@@ -225,6 +225,8 @@ class cell {
   bool suspend_on_first_dry_edge();
   void resume();
   void consumed(cell_envelope& item) noexcept;
+  cell_extras& extras();
+  [[nodiscard]] std::string reason_text() const;
   void record_wait(std::uintptr_t key, wait_record record);
   void end_wait(wait_kind kind, std::uintptr_t key) noexcept;
   void end_all_waits() noexcept;
@@ -259,14 +261,12 @@ class cell {
   const cell_ptr parent_;
   const std::string name_;
 
-  mailbox_queue queue_;
-  fifo_set fifos_;                       // control, timers, then user inboxes in priority order
-  std::unique_ptr<fair_picker> fair_;    // null: strict priority
-  std::size_t local_count_ = 0;          // envelopes sitting in fifos_
   std::optional<strand_type> strand_;    // released at stop: strands must not outlive the io_context
   std::unique_ptr<actor_base> behavior_;
-  std::vector<std::shared_ptr<timer_state>> timers_;
-  exit_reason reason_;
+  // What most actors never need (timers, asks, fair draining, a suspension
+  // on several edges, an exit reason): allocated on first use, so an idle
+  // actor stays small.
+  std::unique_ptr<cell_extras> extras_;
 
   // Children, oldest first; intrusive so linking never allocates. Each link
   // holds one reference on the child until its child_stopped arrives.
@@ -275,16 +275,10 @@ class cell {
   cell* prev_sibling_ = nullptr;
   cell* next_sibling_ = nullptr;
 
-  std::atomic<std::uint64_t> handled_{0};
-  std::atomic<std::uint64_t> dead_letters_{0};
-  std::atomic<std::int64_t> queued_{0};
 
   // Flow control. The ad-hoc edge is made on first use (most actors have
   // only edges of their own, or none); the rest is strand-only.
-  std::atomic<edge_state*> adhoc_edge_{nullptr};
-  std::vector<edge_state*> dry_edges_;     // ran out of credit in the current handler, not yet re-checked
   edge_state* suspended_on_ = nullptr;     // suspended: handles nothing until credit returns
-  clock::time_point suspended_since_{};
   clock::duration penalty_debt_{};         // soft penalty owed by the current handler
   bool paused_ = false;                    // paying a soft penalty
   bool held_ = false;                      // testing::hold
@@ -292,13 +286,22 @@ class cell {
   std::atomic<bool> suspended_flag_{false};  // mirrors suspended_on_ for other threads
   std::atomic<bool> paused_flag_{false};     // mirrors paused_
 
-  std::unique_ptr<ask_book> asks_;  // made on the first ask
   // Made on the first wait and kept: read by other threads (insight), so it
   // must not move or vanish while the cell lives.
   std::atomic<wait_registry*> waits_{nullptr};
   std::atomic<std::uint32_t> pending_asks_{0};
   std::atomic<std::uint64_t> late_replies_{0};
-  std::shared_ptr<armed_timer> penalty_timer_;
+  // Written by senders on every send (the mailbox head, the depth count),
+  // kept together and apart from what the receiver writes per message.
+  mailbox_queue queue_;
+  std::atomic<std::int64_t> queued_{0};
+  std::atomic<edge_state*> adhoc_edge_{nullptr};
+  std::atomic<std::uint64_t> dead_letters_{0};
+
+  // Written by the receiver on every message.
+  fifo_set fifos_;                       // control, timers, then user inboxes in priority order
+  std::uint32_t local_count_ = 0;        // envelopes sitting in fifos_
+  std::atomic<std::uint64_t> handled_{0};
   edge_state* dirty_edges_ = nullptr;      // consumed from this turn, credit not yet handed back
   std::int64_t consumed_unpublished_ = 0;  // likewise for queued_
 };

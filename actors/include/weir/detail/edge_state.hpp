@@ -83,15 +83,17 @@ class edge_state {
   /// True for a bounded drop_oldest edge, which keeps its messages in a ring.
   [[nodiscard]] bool is_ring() const noexcept { return is_ring_; }
 
-  // Counters (relaxed; see edge_stats for their meaning).
-  std::atomic<std::uint64_t> sent{0};
-  std::atomic<std::uint64_t> handled{0};
+  // Counters (relaxed; see edge_stats for their meaning), grouped by who
+  // writes them on every message, a cache line apart: a sender bumping
+  // `sent` must not invalidate the line the receiver bumps `handled` in.
+  alignas(64) std::atomic<std::uint64_t> sent{0};  // senders
   std::atomic<std::uint64_t> refused{0};
   std::atomic<std::uint64_t> dropped{0};
   std::atomic<std::uint64_t> coalesced{0};
-  std::atomic<std::uint64_t> dead_lettered{0};
   std::atomic<std::int64_t> suspended_ns{0};
   std::atomic<std::uint64_t> suspensions{0};
+  alignas(64) std::atomic<std::uint64_t> handled{0};  // the receiver
+  std::atomic<std::uint64_t> dead_lettered{0};
 
   // Receiver: consumption not yet handed back as credit (see bounded).
   std::int64_t unpublished = 0;
@@ -107,7 +109,7 @@ class edge_state {
 
  protected:
   bool is_ring_ = false;
-  std::atomic<std::int64_t> refs_{1};
+  alignas(64) std::atomic<std::int64_t> refs_{1};  // both ends, once per message or batch
   std::atomic<bool> owned_{true};
   std::atomic<cell*> waiter_{nullptr};  // holds a reference on the waiting cell
   std::mutex foreign_mutex_;

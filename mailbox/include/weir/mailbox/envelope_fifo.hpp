@@ -4,7 +4,6 @@
 #include <weir/mailbox/envelope.hpp>
 #include <weir/mailbox/mailbox_queue.hpp>
 
-#include <cstddef>
 
 namespace weir {
 
@@ -26,7 +25,6 @@ class envelope_fifo {
       last_->next = item;
     }
     last_ = item;
-    ++size_;
   }
 
   /// Removes and returns the oldest envelope, or nullptr if empty.
@@ -36,17 +34,14 @@ class envelope_fifo {
     first_ = item->next;
     if (first_ == nullptr) last_ = nullptr;
     item->next = nullptr;
-    --size_;
     return item;
   }
 
   [[nodiscard]] bool empty() const noexcept { return first_ == nullptr; }
-  [[nodiscard]] std::size_t size() const noexcept { return size_; }
 
  private:
   envelope* first_ = nullptr;
   envelope* last_ = nullptr;
-  std::size_t size_ = 0;
 };
 
 }  // namespace weir
