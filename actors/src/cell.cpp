@@ -265,7 +265,7 @@ const cell::strand_type& cell::strand() const {
 
 edge_state& cell::adhoc_edge() {
   if (edge_state* existing = adhoc_edge_.load(std::memory_order_acquire)) return *existing;
-  auto* fresh = new edge_state(*this, rt_->config.adhoc, "ad hoc -> " + path(), edge_state::ownership::receiver);
+  auto* fresh = new edge_state(*this, rt_->config.adhoc, std::string{}, edge_state::ownership::receiver);
   edge_state* expected = nullptr;
   if (adhoc_edge_.compare_exchange_strong(expected, fresh, std::memory_order_acq_rel)) return *fresh;
   fresh->release_owner();  // another sender made it first
@@ -443,9 +443,9 @@ void cell::suspend_on(edge_state& edge) {
   suspended_flag_.store(true, std::memory_order_release);
   extras().suspended_since = rt_->clock->now();
   record_wait(reinterpret_cast<std::uintptr_t>(&edge),
-              wait_record{wait_kind::credit, edge.label, edge.receiver.id(), extras().suspended_since});
+              wait_record{wait_kind::credit, edge.describe(), edge.receiver.id(), extras().suspended_since});
   if (rt_->logger->should_log(spdlog::level::debug)) {
-    rt_->logger->debug("weir: actor {} suspended: no credit on edge {}", path(), edge.label);
+    rt_->logger->debug("weir: actor {} suspended: no credit on edge {}", path(), edge.describe());
   }
 }
 

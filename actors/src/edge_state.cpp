@@ -10,6 +10,10 @@ edge_state::edge_state(cell& receiver, edge_policy policy, std::string label, ow
       counted_(owner == ownership::sender),
       depth_from_counters_(depth == depth_source::counters) {}
 
+std::string edge_state::describe() const {
+  return label.empty() ? "ad hoc -> " + receiver.path() : label;
+}
+
 std::int64_t edge_state::derived_depth() const noexcept {
   // Every message sent is in exactly one of these states (see edge_stats).
   const auto done = handled.load(std::memory_order_relaxed) + refused.load(std::memory_order_relaxed) +

@@ -44,7 +44,11 @@ class edge_state {
 
   const edge_policy policy;
   cell& receiver;
-  const std::string label;  ///< for logs and insight: "sender -> receiver"
+  const std::string label;  ///< "sender -> receiver"; empty for the ad-hoc edge (see describe)
+
+  /// The label, or for the ad-hoc edge "ad hoc -> <receiver path>", made
+  /// only when asked: every actor that receives an ad-hoc send has one.
+  [[nodiscard]] std::string describe() const;
 
   [[nodiscard]] const bounded* as_bounded() const noexcept { return std::get_if<bounded>(&policy); }
   [[nodiscard]] const unbounded* as_unbounded() const noexcept { return std::get_if<unbounded>(&policy); }
