@@ -14,3 +14,7 @@
 #include <weir/send_result.hpp>
 #include <weir/system.hpp>
 #include <weir/timer_handle.hpp>
+
+// actor_base::log() hands out the runtime's spdlog logger; users of the
+// umbrella header can call it without another include.
+#include <spdlog/logger.h>
