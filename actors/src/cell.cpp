@@ -151,6 +151,22 @@ class ask_failed_signal final : public signal_envelope<ask_failed_signal> {
   std::uint8_t error_;
 };
 
+}  // namespace
+
+// Queues a runtime signal to this cell. Used from noexcept paths (credit,
+// stop, releases), so running out of memory for the signal is logged, not
+// thrown: `what` names the action for that log line.
+template <class Signal, class... Args>
+void cell::post_signal(const char* what, Args&&... args) noexcept {
+  try {
+    enqueue_system(new Signal(std::forward<Args>(args)...));
+  } catch (const std::bad_alloc&) {
+    rt_->logger->critical("weir: out of memory: could not {} {}", what, path());
+  }
+}
+
+namespace {
+
 // The spawn in progress on this thread (see construction_scope).
 thread_local cell* constructing = nullptr;
 
@@ -208,10 +224,7 @@ cell::cell(std::shared_ptr<runtime> rt, cell_ptr parent, std::string name, std::
 cell::~cell() {
   // Normally everything was drained at stop; a cell whose spawn failed in
   // the actor's constructor may still hold messages nobody could send yet.
-  distribute(queue_.close());
-  for (auto& fifo : fifos_) {
-    while (envelope* item = fifo.pop_front()) discard(item);
-  }
+  close_mailbox();
   if (edge_state* adhoc = adhoc_edge_.load(std::memory_order_acquire)) adhoc->release_owner();
   delete waits_.load(std::memory_order_acquire);
 }
@@ -334,37 +347,13 @@ void cell::count_dead_letters(std::uint64_t n) noexcept {
   rt_->dead_letters.fetch_add(n, std::memory_order_relaxed);
 }
 
-void cell::hold_later() noexcept {
-  try {
-    enqueue_system(new hold_signal(true));
-  } catch (const std::bad_alloc&) {
-    rt_->logger->critical("weir: out of memory holding {}", path());
-  }
-}
+void cell::hold_later() noexcept { post_signal<hold_signal>("hold", true); }
 
-void cell::release_hold_later() noexcept {
-  try {
-    enqueue_system(new hold_signal(false));
-  } catch (const std::bad_alloc&) {
-    rt_->logger->critical("weir: out of memory resuming the inbox of {}", path());
-  }
-}
+void cell::release_hold_later() noexcept { post_signal<hold_signal>("release", false); }
 
-void cell::resume_inbox_later() noexcept {
-  try {
-    enqueue_system(new resume_inbox_signal());
-  } catch (const std::bad_alloc&) {
-    rt_->logger->critical("weir: out of memory resuming the inbox of {}", path());
-  }
-}
+void cell::resume_inbox_later() noexcept { post_signal<resume_inbox_signal>("resume the inbox of"); }
 
-void cell::signal_credit(edge_state& edge) noexcept {
-  try {
-    enqueue_system(new credit_signal(&edge));
-  } catch (const std::bad_alloc&) {
-    rt_->logger->critical("weir: out of memory resuming actor {}", path());
-  }
-}
+void cell::signal_credit(edge_state& edge) noexcept { post_signal<credit_signal>("resume", &edge); }
 
 // Bookkeeping when a user message leaves the inbox (handled, crashed or
 // dropped); the credit goes back in batches (see bounded).
@@ -538,11 +527,7 @@ bool cell::enqueue_system(cell_envelope* signal) noexcept {
 }
 
 void cell::request_stop(exit_kind kind) noexcept {
-  try {
-    enqueue_system(new stop_signal(exit_reason{kind, {}}));
-  } catch (const std::bad_alloc&) {
-    rt_->logger->critical("weir: out of memory asking actor {} to stop", path());
-  }
+  post_signal<stop_signal>("stop", exit_reason{kind, {}});
 }
 
 void cell::wake() {
@@ -751,6 +736,16 @@ void cell::crash(std::exception_ptr error, const cell_envelope* culprit) {
   begin_stop(std::move(reason));
 }
 
+// Refuses every later push and turns whatever is still queued into dead
+// letters (runtime signals are disposed of; an adoption aborts the child).
+void cell::close_mailbox() noexcept {
+  distribute(queue_.close());
+  for (auto& fifo : fifos_) {
+    while (envelope* item = fifo.pop_front()) discard(item);
+  }
+  local_count_ = 0;
+}
+
 void cell::discard(envelope* item) noexcept {
   auto* dropped = static_cast<cell_envelope*>(item);
   if (!is_user_inbox(item->inbox)) {
@@ -885,23 +880,14 @@ void cell::finish_stop() {
   }
   behavior_.reset();
   phase_.store(phase::stopped, std::memory_order_release);
-  mailbox_queue::chain leftovers = queue_.close();
-  distribute(leftovers);
-  for (auto& fifo : fifos_) {
-    while (envelope* item = fifo.pop_front()) discard(item);
-  }
-  local_count_ = 0;
+  close_mailbox();
   if (parent_ != nullptr) rt_->live.fetch_sub(1, std::memory_order_relaxed);
 }
 
 void cell::abort_unstarted() {
   extras().reason = exit_reason{exit_kind::never_started, {}};
   phase_.store(phase::stopped, std::memory_order_release);
-  distribute(queue_.close());
-  for (auto& fifo : fifos_) {
-    while (envelope* item = fifo.pop_front()) discard(item);
-  }
-  local_count_ = 0;
+  close_mailbox();
   behavior_.reset();
   strand_.reset();
   if (rt_->logger->should_log(spdlog::level::debug)) {
@@ -985,11 +971,7 @@ void cell::fail_ask(std::uint64_t id, std::uint8_t error) {
 }
 
 void cell::fail_ask_later(std::uint64_t id, std::uint8_t error) noexcept {
-  try {
-    enqueue_system(new ask_failed_signal(id, error));
-  } catch (const std::bad_alloc&) {
-    rt_->logger->critical("weir: out of memory failing an ask of {}", path());
-  }
+  post_signal<ask_failed_signal>("fail an ask of", id, error);
 }
 
 // ---------------------------------------------------------------------------

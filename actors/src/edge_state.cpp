@@ -14,6 +14,11 @@ std::string edge_state::describe() const {
   return label.empty() ? "ad hoc -> " + receiver.path() : label;
 }
 
+std::string edge_state::label_for(const cell& receiver) {
+  const cell* sender = cell::current();
+  return (sender != nullptr ? sender->path() : std::string{"(outside)"}) + " -> " + receiver.path();
+}
+
 std::int64_t edge_state::derived_depth() const noexcept {
   // Every message sent is in exactly one of these states (see edge_stats).
   const auto done = handled.load(std::memory_order_relaxed) + refused.load(std::memory_order_relaxed) +

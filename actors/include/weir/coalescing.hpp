@@ -185,8 +185,7 @@ class coalescing_edge {
   coalescing_edge(const handle<Interface>& to, const char* kind, Extra&&... extra) {
     if (!to) throw std::invalid_argument(std::string{"weir::"} + kind + ": target handle is empty");
     cell& receiver = *to.cell_;
-    const cell* sender = cell::current();
-    std::string label = (sender != nullptr ? sender->path() : std::string{"(outside)"}) + " -> " + receiver.path();
+    std::string label = edge_state::label_for(receiver);
     state_ = new State(receiver, std::move(label), to.template route_of<Message>(), std::forward<Extra>(extra)...);
   }
 

@@ -40,8 +40,7 @@ class edge {
     if (!to_) throw std::invalid_argument("weir::edge: target handle is empty");
     detail::cell& receiver = *to_.cell_;
     validate(policy, "weir::edge to " + receiver.path());
-    const detail::cell* sender = detail::cell::current();
-    std::string label = (sender != nullptr ? sender->path() : std::string{"(outside)"}) + " -> " + receiver.path();
+    std::string label = detail::edge_state::label_for(receiver);
     const bounded* limit = std::get_if<bounded>(&policy);
     if (limit != nullptr && limit->on_full == overflow_reaction::drop_oldest) {
       // Memory bounded by the capacity: the edge keeps its own ring (see ring_state).

@@ -247,6 +247,9 @@ class cell {
   void finish_stop();
   void abort_unstarted();
   void discard(envelope* item) noexcept;
+  void close_mailbox() noexcept;
+  template <class Signal, class... Args>
+  void post_signal(const char* what, Args&&... args) noexcept;
   void notify_parent_and_release();
   void link_child(cell& child) noexcept;
   void unlink_child(cell& child) noexcept;

@@ -49,6 +49,9 @@ class edge_state {
   /// The label, or for the ad-hoc edge "ad hoc -> <receiver path>", made
   /// only when asked: every actor that receives an ad-hoc send has one.
   [[nodiscard]] std::string describe() const;
+  /// "<sending actor's path> -> <receiver's path>"; "(outside)" when the
+  /// edge is opened by a thread that is not an actor.
+  static std::string label_for(const cell& receiver);
 
   [[nodiscard]] const bounded* as_bounded() const noexcept { return std::get_if<bounded>(&policy); }
   [[nodiscard]] const unbounded* as_unbounded() const noexcept { return std::get_if<unbounded>(&policy); }
