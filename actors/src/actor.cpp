@@ -31,4 +31,26 @@ timer_handle actor_base::start_periodic(clock::duration period, std::function<vo
 
 weir::system& actor_base::system() const noexcept { return *cell_.rt().owner; }
 
+monitor_ref actor_base::monitor_cell(detail::cell& target) {
+  const std::uint64_t ref = cell_.next_monitor_ref();
+  target.watch_later(detail::down_notice_to(cell_, ref));
+  return monitor_ref{ref};
+}
+
+void actor_base::link_cell(detail::cell& peer) {
+  cell_.add_link(detail::cell_ptr(&peer));
+  peer.link_later(detail::cell_ptr(&cell_));
+}
+
+void actor_base::on_supervised_exit(detail::cell& child, const exit_reason& reason) {
+  (void)reason;
+  child.release_later();
+}
+
+detail::watcher detail::down_notice_to(cell& watcher_cell, std::uint64_t ref) {
+  return watcher{ref, [to = cell_ptr(&watcher_cell), ref](const cell& stopped, const exit_reason& reason) {
+                   to->down_later(down{monitor_ref{ref}, stopped.id(), stopped.path(), reason});
+                 }};
+}
+
 }  // namespace weir

@@ -41,6 +41,20 @@ struct cell_extras {
   std::shared_ptr<armed_timer> penalty_timer;
   exit_reason reason;
   clock::time_point suspended_since{};
+
+  // Supervision: set before launch by the supervisor that spawned this cell.
+  bool supervised = false;
+  bool brutal = false;
+  clock::duration shutdown_timeout = clock::duration::max();
+  // Children this actor is stopping, each with its shutdown timeout.
+  std::vector<std::pair<const cell*, std::shared_ptr<armed_timer>>> stop_timers;
+
+  // Links and monitors (see monitor.hpp).
+  std::vector<watcher> watchers;          // told when this actor stops for good
+  std::vector<cell_ptr> links;            // both ways: each side lists the other
+  std::vector<std::uint64_t> monitoring;  // refs of this actor's own live monitors
+  std::uint64_t next_monitor = 1;
+  bool trap_exit = false;
 };
 
 // What an actor waits for, readable from any thread. Written only on the
@@ -80,7 +94,8 @@ class adopt_signal final : public signal_envelope<adopt_signal> {
  public:
   explicit adopt_signal(cell_ptr child) : child_(std::move(child)) {}
   void deliver(cell& receiver) override { receiver.adopt(child_); }
-  cell& child() const noexcept { return *child_; }
+  // A child spawned into a parent that closed meanwhile must never run.
+  void on_undelivered() noexcept override { child_->abort_unstarted(); }
 
  private:
   cell_ptr child_;
@@ -90,10 +105,115 @@ class child_stopped_signal final : public signal_envelope<child_stopped_signal> 
  public:
   explicit child_stopped_signal(cell_ptr child) : child_(std::move(child)) {}
   void deliver(cell& receiver) override { receiver.on_child_stopped(*child_); }
+  // Only a child the parent cut off can still be running once the parent
+  // closed; nobody will unlink it now, so drop the link's reference here.
+  void on_undelivered() noexcept override { intrusive_ptr_release(child_.get()); }
 
  private:
   cell_ptr child_;
 };
+
+// A supervised child ended (crash, quit, stop); its parent decides.
+class child_exited_signal final : public signal_envelope<child_exited_signal> {
+ public:
+  child_exited_signal(cell_ptr child, exit_reason reason) : child_(std::move(child)), reason_(std::move(reason)) {}
+  void deliver(cell& receiver) override { receiver.on_child_exited(*child_, reason_); }
+  // The parent is gone (it cut this child off): nobody will restart it.
+  void on_undelivered() noexcept override { child_->release_later(); }
+
+ private:
+  cell_ptr child_;
+  exit_reason reason_;
+};
+
+class restart_signal final : public signal_envelope<restart_signal> {
+ public:
+  explicit restart_signal(behavior_factory make) : make_(std::move(make)) {}
+  void deliver(cell& receiver) override { receiver.restart(make_); }
+
+ private:
+  behavior_factory make_;
+};
+
+class release_signal final : public signal_envelope<release_signal> {
+ public:
+  void deliver(cell& receiver) override { receiver.release(); }
+};
+
+class stop_timeout_signal final : public signal_envelope<stop_timeout_signal> {
+ public:
+  explicit stop_timeout_signal(cell_ptr child) : child_(std::move(child)) {}
+  void deliver(cell& receiver) override { receiver.on_stop_timeout(*child_); }
+
+ private:
+  cell_ptr child_;
+};
+
+class watch_signal final : public signal_envelope<watch_signal> {
+ public:
+  watch_signal(cell_ptr target, watcher w) : target_(std::move(target)), watcher_(std::move(w)) {}
+  void deliver(cell& receiver) override { receiver.add_watcher(std::move(watcher_)); }
+  // The target had stopped for good: the watch fires at once.
+  void on_undelivered() noexcept override { watcher_.notify(*target_, target_->last_reason()); }
+
+ private:
+  cell_ptr target_;
+  watcher watcher_;
+};
+
+// The other half of a link: `peer` linked to the receiver.
+class link_signal final : public signal_envelope<link_signal> {
+ public:
+  link_signal(cell_ptr target, cell_ptr peer) : target_(std::move(target)), peer_(std::move(peer)) {}
+  void deliver(cell& receiver) override { receiver.add_link(peer_); }
+  // Linked to an actor already stopped: the peer learns its exit at once.
+  void on_undelivered() noexcept override { peer_->exit_from_link_later(target_, target_->last_reason()); }
+
+ private:
+  cell_ptr target_;
+  cell_ptr peer_;
+};
+
+class unlink_signal final : public signal_envelope<unlink_signal> {
+ public:
+  explicit unlink_signal(const cell* peer) : peer_(peer) {}
+  void deliver(cell& receiver) override { receiver.drop_link(*peer_); }
+
+ private:
+  const cell* peer_;  // an identity: compared, never dereferenced
+};
+
+// A linked actor stopped for good.
+class exit_signal final : public signal_envelope<exit_signal> {
+ public:
+  exit_signal(cell_ptr from, exit_reason reason) : from_(std::move(from)), reason_(std::move(reason)) {}
+  void deliver(cell& receiver) override { receiver.on_linked_exit(*from_, reason_); }
+
+ private:
+  cell_ptr from_;
+  exit_reason reason_;
+};
+
+// Notices for user code (on_down, on_linked_exit): they wait in the timer
+// inbox like any user code while the actor is suspended or paused.
+class down_signal final : public signal_envelope<down_signal> {
+ public:
+  explicit down_signal(down notice) : signal_envelope(timer_inbox), notice_(std::move(notice)) {}
+  void deliver(cell& receiver) override { receiver.on_down(std::move(notice_)); }
+
+ private:
+  down notice_;
+};
+
+class linked_exit_signal final : public signal_envelope<linked_exit_signal> {
+ public:
+  explicit linked_exit_signal(linked_exit notice) : signal_envelope(timer_inbox), notice_(std::move(notice)) {}
+  void deliver(cell& receiver) override { receiver.deliver_linked_exit(std::move(notice_)); }
+
+ private:
+  linked_exit notice_;
+};
+
 
 // Timers run user code, so they wait in their own inbox while the actor is
 // suspended or paying a penalty; control signals never wait.
@@ -256,6 +376,7 @@ std::string cell::path() const {
 }
 
 void cell::attach_behavior(std::unique_ptr<actor_base> behavior) noexcept {
+  behavior_type_ = &typeid(*behavior);
   behavior_ = std::move(behavior);
 }
 
@@ -550,6 +671,11 @@ void cell::defer_turn() {
   strand_->defer([this] { run_turn(); }, std::allocator<void>{});
 }
 
+void cell::unstall() {
+  stalled_.store(false, std::memory_order_relaxed);
+  if (std::exchange(stalled_turn_, false)) post_turn();
+}
+
 void cell::launch() {
   if (parent_ != nullptr) {  // the guardian is not an actor of the user's
     rt_->live.fetch_add(1, std::memory_order_relaxed);
@@ -562,21 +688,12 @@ void cell::launch() {
 // until child_stopped is handled, and that signal is the last thing its last
 // turn does. So a turn may capture `this` without a reference.
 void cell::run_turn() {
-  turn_scope turn(*this);
-  if (current_phase() == phase::created) {
-    phase_.store(phase::running, std::memory_order_release);
-    if (behavior_) {
-      try {
-        behavior_->on_start();
-        started_ = true;
-      } catch (...) {
-        crash(std::current_exception(), nullptr);
-      }
-      after_user_code();
-    } else {
-      started_ = true;
-    }
+  if (stalled_.load(std::memory_order_relaxed)) [[unlikely]] {
+    stalled_turn_ = true;  // unstall() runs it
+    return;
   }
+  turn_scope turn(*this);
+  if (current_phase() == phase::created) start_behavior();
 
   if (current_phase() != phase::stopped) distribute(queue_.take_all());  // fresh signals first
   std::size_t budget = rt_->config.batch;
@@ -598,6 +715,21 @@ void cell::run_turn() {
     }
   }
   if (current_phase() == phase::stopped) notify_parent_and_release();  // last act: may free *this
+}
+
+void cell::start_behavior() {
+  phase_.store(phase::running, std::memory_order_release);
+  if (!behavior_) {  // the guardian
+    started_ = true;
+    return;
+  }
+  try {
+    behavior_->on_start();
+    started_ = true;
+  } catch (...) {
+    crash(std::current_exception(), nullptr);
+  }
+  after_user_code();
 }
 
 void cell::distribute(mailbox_queue::chain taken) noexcept {
@@ -749,10 +881,7 @@ void cell::close_mailbox() noexcept {
 void cell::discard(envelope* item) noexcept {
   auto* dropped = static_cast<cell_envelope*>(item);
   if (!is_user_inbox(item->inbox)) {
-    if (dropped->type() == typeid(adopt_signal)) {
-      // A child spawned into us as we closed: it must never run.
-      static_cast<adopt_signal*>(dropped)->child().abort_unstarted();
-    }
+    dropped->on_undelivered();  // e.g. an adoption aborts its child, a watch fires at once
     dropped->dispose();
     return;
   }
@@ -790,8 +919,38 @@ void cell::adopt(const cell_ptr& child) {
   child->launch();
 }
 
+namespace {
+
+// The child list's lock: held for a few pointer writes or one copy of the
+// list, so spinning is cheaper than a mutex in every cell.
+class tree_guard {
+ public:
+  explicit tree_guard(std::atomic_flag& lock) noexcept : lock_(lock) {
+    while (lock_.test_and_set(std::memory_order_acquire)) lock_.wait(true, std::memory_order_relaxed);
+  }
+  ~tree_guard() {
+    lock_.clear(std::memory_order_release);
+    lock_.notify_one();
+  }
+  tree_guard(const tree_guard&) = delete;
+  tree_guard& operator=(const tree_guard&) = delete;
+
+ private:
+  std::atomic_flag& lock_;
+};
+
+}  // namespace
+
+std::vector<cell_ptr> cell::children() const {
+  std::vector<cell_ptr> out;
+  tree_guard guard(tree_lock_);
+  for (cell* c = first_child_; c != nullptr; c = c->next_sibling_) out.emplace_back(c);
+  return out;
+}
+
 void cell::link_child(cell& child) noexcept {
   intrusive_ptr_add_ref(&child);
+  tree_guard guard(tree_lock_);
   child.prev_sibling_ = last_child_;
   child.next_sibling_ = nullptr;
   if (last_child_ != nullptr) {
@@ -802,18 +961,26 @@ void cell::link_child(cell& child) noexcept {
   last_child_ = &child;
 }
 
-void cell::unlink_child(cell& child) noexcept {
-  (child.prev_sibling_ != nullptr ? child.prev_sibling_->next_sibling_ : first_child_) = child.next_sibling_;
+void cell::unlink_child(cell& child, bool release) noexcept {
+  {
+    tree_guard guard(tree_lock_);
+    (child.prev_sibling_ != nullptr ? child.prev_sibling_->next_sibling_ : first_child_) = child.next_sibling_;
   (child.next_sibling_ != nullptr ? child.next_sibling_->prev_sibling_ : last_child_) = child.prev_sibling_;
-  child.prev_sibling_ = child.next_sibling_ = nullptr;
-  intrusive_ptr_release(&child);
+    child.prev_sibling_ = child.next_sibling_ = nullptr;
+  }
+  if (release) intrusive_ptr_release(&child);
 }
 
 void cell::on_child_stopped(cell& child) {
   if (rt_->logger->should_log(spdlog::level::debug)) {  // path() and to_string() allocate
     rt_->logger->debug("weir: actor {} stopped ({})", child.path(), child.reason_text());
   }
-  unlink_child(child);
+  cancel_stop_timer(child);
+  if (child.cut_off_) {  // unlinked when cut off; only its reference was left
+    intrusive_ptr_release(&child);
+    return;
+  }
+  unlink_child(child, true);
   if (current_phase() == phase::stopping) stop_next_child();
 }
 
@@ -853,15 +1020,16 @@ void cell::stop_next_child() {
   // already stopping on its own will confirm anyway: no need to ask.
   cell& child = *last_child_;
   const phase state = child.current_phase();
-  if (!child.stop_sent_by_parent_ && (state == phase::created || state == phase::running)) {
-    child.stop_sent_by_parent_ = true;
-    child.request_stop(exit_kind::shutdown);
+  if (state == phase::exited) {
+    child.release_later();  // a supervised child waiting for a decision: final now
+  } else if (!child.stop_sent_by_parent_ && (state == phase::created || state == phase::running)) {
+    stop_child(child);
   }
 }
 
 void cell::finish_stop() {
   publish_credit();  // what was handled so far frees its senders' credit
-  if (started_ && behavior_) {
+  if (started_ && behavior_ && extras().reason.kind != exit_kind::killed) {
     try {
       behavior_->on_stop();
     } catch (...) {
@@ -879,9 +1047,32 @@ void cell::finish_stop() {
     extras_->timers.clear();
   }
   behavior_.reset();
+  started_ = false;
+  if (extras_ && extras_->supervised) {
+    // Not the end: the supervisor restarts the behaviour in this same cell
+    // (handles, mailbox and edges stay) or releases it.
+    phase_.store(phase::exited, std::memory_order_release);
+    cell_ptr parent = parent_;
+    parent->post_signal<child_exited_signal>("report the exit of", cell_ptr(this), extras_->reason);
+    return;
+  }
+  finalize();
+}
+
+// The very end: nothing more will run here. Leftover messages become dead
+// letters, then monitors and links learn the reason.
+void cell::finalize() {
   phase_.store(phase::stopped, std::memory_order_release);
   close_mailbox();
   if (parent_ != nullptr) rt_->live.fetch_sub(1, std::memory_order_relaxed);
+  notify_watchers();
+}
+
+void cell::notify_watchers() noexcept {
+  if (!extras_) return;
+  const exit_reason& reason = extras_->reason;
+  for (auto& w : std::exchange(extras_->watchers, {})) w.notify(*this, reason);
+  for (auto& peer : std::exchange(extras_->links, {})) peer->exit_from_link_later(cell_ptr(this), reason);
 }
 
 void cell::abort_unstarted() {
@@ -893,6 +1084,7 @@ void cell::abort_unstarted() {
   if (rt_->logger->should_log(spdlog::level::debug)) {
     rt_->logger->debug("weir: actor {} never started: its parent was stopping", path());
   }
+  notify_watchers();  // a monitor or link made with the spawn learns it at once
 }
 
 void cell::notify_parent_and_release() {
@@ -1002,6 +1194,202 @@ void cell::on_timer(const std::shared_ptr<timer_state>& timer) {
   if (timer->cancelled || !is_running()) return;  // cancelled after it fired
   if (!timer->periodic) cancel_timer(*timer);
   timer->callback();
+}
+
+}  // namespace weir::detail
+
+// ---------------------------------------------------------------------------
+// Supervision: exits reported to the parent, restarts in the same cell.
+//
+//     child: crash/quit/stop -> stopping (children, on_stop) -> exited
+//            --child_exited--> parent's behaviour decides (supervisor):
+//     parent: restart_later(factory) -> child builds a new behaviour, runs
+//             on_start, and goes on with the messages that waited;
+//         or: release_later()        -> child is final (stopped): dead
+//             letters, monitors, links, then child_stopped to the parent.
+
+namespace weir::detail {
+
+void cell::make_supervised(clock::duration shutdown_timeout, bool brutal) {
+  cell_extras& x = extras();
+  x.supervised = true;
+  x.shutdown_timeout = shutdown_timeout;
+  x.brutal = brutal;
+}
+
+void cell::on_child_exited(cell& child, const exit_reason& reason) {
+  cancel_stop_timer(child);
+  if (child.cut_off_ || current_phase() != phase::running || !behavior_) {
+    child.release_later();  // we are stopping, or gave up on it already
+    return;
+  }
+  behavior_->on_supervised_exit(child, reason);
+}
+
+void cell::stop_child(cell& child) {
+  child.stop_sent_by_parent_ = true;
+  // A supervised child's extras were made before it launched and never move.
+  const cell_extras* x = child.extras_ ? child.extras_.get() : nullptr;
+  const bool supervised = x != nullptr && x->supervised;
+  child.request_stop(supervised && x->brutal ? exit_kind::killed : exit_kind::shutdown);
+  if (!supervised || x->shutdown_timeout == clock::duration::max()) return;
+  auto timer = rt_->clock->arm(rt_->clock->now() + x->shutdown_timeout, clock::duration::zero(),
+                               [self = cell_ptr(this), target = cell_ptr(&child)] {
+                                 self->post_signal<stop_timeout_signal>("time out the stop of", target);
+                               });
+  extras().stop_timers.emplace_back(&child, std::move(timer));
+}
+
+void cell::cancel_stop_timer(const cell& child) noexcept {
+  if (!extras_) return;
+  auto& timers = extras_->stop_timers;
+  auto found = std::find_if(timers.begin(), timers.end(), [&](const auto& t) { return t.first == &child; });
+  if (found == timers.end()) return;
+  found->second->cancel();
+  timers.erase(found);
+}
+
+// A child did not stop within its shutdown timeout: its handler is stuck (no
+// C++ runtime can interrupt it). It is cut off: unlinked from us, so our
+// shutdown goes on, with the stop still queued for it. When its handler
+// returns it stops at once, handling no further message; those become dead
+// letters.
+void cell::on_stop_timeout(cell& child) {
+  if (!extras_) return;
+  auto& timers = extras_->stop_timers;
+  auto found = std::find_if(timers.begin(), timers.end(), [&](const auto& t) { return t.first == &child; });
+  if (found == timers.end()) return;  // it stopped (or reported) meanwhile
+  timers.erase(found);
+  const phase state = child.current_phase();
+  if (state == phase::exited || state == phase::stopped) return;  // its report is on the way
+  const auto waited = std::chrono::duration_cast<std::chrono::milliseconds>(child.extras_->shutdown_timeout);
+  exit_reason reason{exit_kind::killed, "did not stop within " + std::to_string(waited.count()) + " ms; cut off"};
+  rt_->logger->error("weir: actor {} {}", child.path(), reason.detail);
+  child.cut_off_ = true;
+  unlink_child(child, false);  // its reference goes when it reports (on_child_stopped)
+  if (current_phase() == phase::stopping) {
+    stop_next_child();
+  } else if (is_running() && behavior_) {
+    behavior_->on_supervised_exit(child, reason);
+  }
+}
+
+void cell::restart_later(behavior_factory make) noexcept {
+  stop_sent_by_parent_ = false;  // called on the parent's strand, like every write of it
+  post_signal<restart_signal>("restart", std::move(make));
+}
+
+void cell::release_later() noexcept { post_signal<release_signal>("release"); }
+
+void cell::restart(behavior_factory& make) {
+  if (current_phase() != phase::exited) return;  // released meanwhile
+  restarts_.fetch_add(1, std::memory_order_relaxed);
+  try {
+    construction_scope scope(*this);
+    std::unique_ptr<actor_base> fresh = make();
+    if (!fresh) throw std::invalid_argument("the child's factory returned no actor");
+    if (typeid(*fresh) != *behavior_type_) {
+      throw std::invalid_argument("the child's factory made a " + type_name(typeid(*fresh)) + ", not a " +
+                                  type_name(*behavior_type_));
+    }
+    behavior_ = std::move(fresh);
+  } catch (...) {
+    // It could not even be built: an exit like any other, for the supervisor.
+    extras().reason = exit_reason::from_exception(std::current_exception());
+    rt_->crashes.fetch_add(1, std::memory_order_relaxed);
+    rt_->logger->error("weir: actor {} could not be restarted: {}", path(), extras().reason.detail);
+    parent_->post_signal<child_exited_signal>("report the exit of", cell_ptr(this), extras().reason);
+    return;
+  }
+  if (rt_->logger->should_log(spdlog::level::debug)) rt_->logger->debug("weir: actor {} restarted", path());
+  start_behavior();
+}
+
+void cell::release() {
+  if (current_phase() != phase::exited) return;
+  finalize();
+}
+
+exit_reason cell::last_reason() const { return extras_ ? extras_->reason : exit_reason{}; }
+
+// ---------------------------------------------------------------------------
+// Monitors and links.
+
+void cell::add_watcher(watcher w) {
+  if (current_phase() == phase::stopped) {  // cannot happen via a signal; kept for direct callers
+    w.notify(*this, last_reason());
+    return;
+  }
+  extras().watchers.push_back(std::move(w));
+}
+
+void cell::watch_later(watcher w) noexcept {
+  // If our mailbox is closed, the signal's on_undelivered fires it at once.
+  post_signal<watch_signal>("watch", cell_ptr(this), std::move(w));
+}
+
+void cell::add_link(const cell_ptr& peer) {
+  auto& links = extras().links;
+  if (std::find(links.begin(), links.end(), peer) == links.end()) links.push_back(peer);
+}
+
+void cell::link_later(cell_ptr peer) noexcept { post_signal<link_signal>("link", cell_ptr(this), std::move(peer)); }
+
+void cell::unlink_later(const cell& peer) noexcept { post_signal<unlink_signal>("unlink", &peer); }
+
+void cell::exit_from_link_later(cell_ptr from, exit_reason reason) noexcept {
+  post_signal<exit_signal>("deliver a linked exit to", std::move(from), std::move(reason));
+}
+
+void cell::down_later(down notice) noexcept { post_signal<down_signal>("deliver a down notice to", std::move(notice)); }
+
+void cell::drop_link(const cell& peer) noexcept {
+  if (extras_) std::erase_if(extras_->links, [&](const cell_ptr& p) { return p.get() == &peer; });
+}
+
+void cell::set_trap_exit(bool trap) noexcept { extras().trap_exit = trap; }
+
+std::uint64_t cell::next_monitor_ref() noexcept {
+  cell_extras& x = extras();
+  const std::uint64_t ref = x.next_monitor++;
+  x.monitoring.push_back(ref);
+  return ref;
+}
+
+void cell::demonitor(std::uint64_t ref) noexcept {
+  if (extras_) std::erase(extras_->monitoring, ref);
+}
+
+void cell::on_down(down notice) {
+  if (!is_running() || !behavior_ || !extras_) return;
+  auto& live = extras_->monitoring;
+  auto found = std::find(live.begin(), live.end(), notice.ref.value);
+  if (found == live.end()) return;  // demonitored: OTP's flush semantics
+  live.erase(found);
+  behavior_->on_down(notice);
+}
+
+// OTP's rules: unlinked meanwhile, nothing; trapping, a message; otherwise
+// any reason but `normal` stops this actor too, naming the other.
+void cell::on_linked_exit(const cell& from, const exit_reason& reason) {
+  if (!extras_) return;
+  auto& links = extras_->links;
+  auto found = std::find_if(links.begin(), links.end(), [&](const cell_ptr& p) { return p.get() == &from; });
+  if (found == links.end()) return;
+  links.erase(found);
+  if (extras_->trap_exit) {
+    post_signal<linked_exit_signal>("deliver a linked exit to", linked_exit{from.id(), from.path(), reason});
+    return;
+  }
+  if (reason.kind == exit_kind::normal) return;
+  const exit_kind kind = reason.kind == exit_kind::shutdown || reason.kind == exit_kind::never_started
+                             ? exit_kind::shutdown
+                             : exit_kind::crashed;
+  begin_stop(exit_reason{kind, "linked to " + from.path() + ", which exited: " + reason.to_string()});
+}
+
+void cell::deliver_linked_exit(linked_exit notice) {
+  if (is_running() && behavior_) behavior_->on_linked_exit(notice);
 }
 
 }  // namespace weir::detail

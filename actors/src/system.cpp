@@ -3,6 +3,10 @@
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
 
+#include <weir/detail/type_name.hpp>
+
+#include <condition_variable>
+#include <mutex>
 #include <stdexcept>
 
 namespace weir {
@@ -92,6 +96,70 @@ void system::wait_for_guardian() {
   }
   std::unique_lock lock(rt_->stop_mutex);
   rt_->stop_cv.wait(lock, [&] { return rt_->guardian_stopped; });
+}
+
+exit_reason system::wait_for_cell(detail::cell& actor) {
+  if (detail::cell::current() != nullptr) {
+    throw std::logic_error("weir::system::wait_for called from inside an actor; it would block its thread");
+  }
+  struct outcome {
+    std::mutex mutex;
+    std::condition_variable done;
+    std::optional<exit_reason> reason;
+  };
+  auto result = std::make_shared<outcome>();
+  actor.watch_later(detail::watcher{0, [result](const detail::cell&, const exit_reason& reason) {
+                                      {
+                                        std::lock_guard lock(result->mutex);
+                                        result->reason = reason;
+                                      }
+                                      result->done.notify_all();
+                                    }});
+  auto finished = [&]() -> std::optional<exit_reason> {
+    std::lock_guard lock(result->mutex);
+    return result->reason;
+  };
+  if (threads_.empty()) {  // manual mode: run the turns here
+    for (;;) {
+      if (auto reason = finished()) return *reason;
+      if (io_->poll() == 0) {
+        if (auto reason = finished()) return *reason;
+        throw std::logic_error("weir::system::wait_for: " + actor.path() +
+                               " is still alive but nothing is left to run (manual mode: advance the clock?)");
+      }
+    }
+  }
+  std::unique_lock lock(result->mutex);
+  result->done.wait(lock, [&] { return result->reason.has_value(); });
+  return *result->reason;
+}
+
+detail::cell_ptr system::find_cell(std::string_view path) const {
+  if (path.empty() || path.front() != '/') return nullptr;
+  detail::cell_ptr at = guardian_;
+  while (!path.empty()) {
+    path.remove_prefix(1);  // the '/'
+    const std::string_view name = path.substr(0, path.find('/'));
+    path.remove_prefix(name.size());
+    detail::cell_ptr next;
+    for (auto& child : at->children()) {
+      if (child->name() == name && child->current_phase() != detail::phase::stopped) {
+        next = std::move(child);
+        break;
+      }
+    }
+    if (!next) return nullptr;
+    at = std::move(next);
+  }
+  return at == guardian_ ? nullptr : at;
+}
+
+void system::check_type(const detail::cell& found, const std::type_info& wanted) {
+  if (found.behavior_type() == nullptr || *found.behavior_type() != wanted) {
+    throw std::invalid_argument("weir::system::find: " + found.path() + " is a " +
+                                (found.behavior_type() ? detail::type_name(*found.behavior_type()) : "?") +
+                                ", not a " + detail::type_name(wanted));
+  }
 }
 
 }  // namespace weir

@@ -109,6 +109,8 @@ std::size_t manual_executor::run_until_idle(std::size_t limit) {
 
 void hold(detail::cell& actor) { actor.hold_later(); }
 void release(detail::cell& actor) { actor.release_hold_later(); }
+void stall(detail::cell& actor) { actor.stall(); }
+void unstall(detail::cell& actor) { actor.unstall(); }
 
 // ---------------------------------------------------------------------------
 // manual_system

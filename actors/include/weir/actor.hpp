@@ -8,6 +8,7 @@
 #include <weir/handle.hpp>
 #include <weir/inbox.hpp>
 #include <weir/message_handler.hpp>
+#include <weir/monitor.hpp>
 #include <weir/timer_handle.hpp>
 
 #include <boost/asio/bind_executor.hpp>
@@ -62,6 +63,46 @@ class actor_base {
   /// is in this actor's tree before it runs, so it cannot outlive it.
   template <class T, class... Args>
   handle<T> spawn(std::string name, Args&&... args);
+  /// spawn() plus a link both ways, made before the child runs (OTP's
+  /// spawn_link): if either stops with a reason other than `normal`, the
+  /// other stops too, unless it traps exits.
+  template <class T, class... Args>
+  handle<T> spawn_linked(std::string name, Args&&... args);
+  /// spawn() plus a monitor, made before the child runs (OTP's
+  /// spawn_monitor): on_down() learns when and why it stopped, even if it
+  /// never started.
+  template <class T, class... Args>
+  handle<T> spawn_monitored(std::string name, Args&&... args);
+
+  /// Watches `target`: on_down() is called once it has stopped for good, at
+  /// once (as a later turn) if it already has. Any number of monitors.
+  template <class Interface>
+  monitor_ref monitor(const handle<Interface>& target) {
+    return monitor_cell(detail_cell(target));
+  }
+  /// Cancels a monitor; its down notice is not delivered, even if on its way.
+  void demonitor(monitor_ref ref) noexcept { cell_.demonitor(ref.value); }
+  /// Links this actor and `peer` both ways (see spawn_linked). Linking to an
+  /// actor that has already stopped delivers its exit at once.
+  template <class Interface>
+  void link(const handle<Interface>& peer) {
+    link_cell(detail_cell(peer));
+  }
+  /// Removes a link both ways; no exit of the peer arrives after this.
+  template <class Interface>
+  void unlink(const handle<Interface>& peer) {
+    detail::cell& other = detail_cell(peer);
+    cell_.drop_link(other);
+    other.unlink_later(cell_);
+  }
+  /// With `true`, a linked actor's exit arrives as on_linked_exit() instead of
+  /// stopping this actor (OTP's process_flag(trap_exit, true)).
+  void trap_exit(bool trap) noexcept { cell_.set_trap_exit(trap); }
+
+  /// A monitored actor stopped (see monitor()). Default: ignore.
+  virtual void on_down(const down& notice) { (void)notice; }
+  /// A linked actor stopped while this one traps exits. Default: ignore.
+  virtual void on_linked_exit(const linked_exit& notice) { (void)notice; }
 
   /// Stops taking messages after the current handler, until resume_inbox():
   /// for an actor whose work outlives its handler, e.g. an async_write per
@@ -137,6 +178,12 @@ class actor_base {
 
  private:
   friend class detail::cell;
+  monitor_ref monitor_cell(detail::cell& target);
+  void link_cell(detail::cell& peer);
+  /// A supervised child of this actor ended (see weir::supervisor, which
+  /// overrides this). The default makes the exit final.
+  virtual void on_supervised_exit(detail::cell& child, const exit_reason& reason);
+
   detail::cell& cell_;
 };
 
@@ -183,21 +230,42 @@ using actor = basic_actor<typename detail::to_inbox_list<Ts...>::type>;
 
 namespace detail {
 
-/// Builds an actor of type T in a new cell under `parent` and hands it over.
-template <class T, class... Args>
-handle<T> spawn_actor(const std::shared_ptr<runtime>& rt, const cell_ptr& parent, std::string name,
-                      Args&&... args) {
+template <class T>
+void check_spawnable() {
   static_assert(std::is_base_of_v<actor_base, T>, "spawn<T>: T must derive from weir::actor<...>");
   static_assert(!std::is_abstract_v<T>,
                 "spawn<T>: T is abstract — it must override on_message(M&) for every message type it accepts");
-  cell_ptr child = make_cell(rt, parent, std::move(name), T::inboxes::size);
-  {
-    construction_scope scope(*child);
-    child->attach_behavior(std::make_unique<T>(std::forward<Args>(args)...));
-  }
-  cell::hand_to_parent(child);
-  return handle<T>::template make<basic_actor<typename T::inboxes>>(std::move(child));
 }
+
+/// Builds an actor of type T in a new cell under `parent`, not yet running:
+/// whatever must hold before it runs (links, monitors) is set up next, then
+/// cell::hand_to_parent launches it.
+template <class T, class... Args>
+cell_ptr build_actor(const std::shared_ptr<runtime>& rt, const cell_ptr& parent, std::string name,
+                     Args&&... args) {
+  check_spawnable<T>();
+  cell_ptr child = make_cell(rt, parent, std::move(name), T::inboxes::size);
+  construction_scope scope(*child);
+  child->attach_behavior(std::make_unique<T>(std::forward<Args>(args)...));
+  return child;
+}
+
+template <class T>
+handle<T> handle_to(cell_ptr c) noexcept {
+  return handle<T>::template make<basic_actor<typename T::inboxes>>(std::move(c));
+}
+
+/// Builds an actor of type T under `parent` and hands it over.
+template <class T, class... Args>
+handle<T> spawn_actor(const std::shared_ptr<runtime>& rt, const cell_ptr& parent, std::string name,
+                      Args&&... args) {
+  cell_ptr child = build_actor<T>(rt, parent, std::move(name), std::forward<Args>(args)...);
+  cell::hand_to_parent(child);
+  return handle_to<T>(std::move(child));
+}
+
+/// Tells `watcher_cell` (an actor) through on_down when a cell stops for good.
+watcher down_notice_to(cell& watcher_cell, std::uint64_t ref);
 
 }  // namespace detail
 
@@ -205,6 +273,25 @@ template <class T, class... Args>
 handle<T> actor_base::spawn(std::string name, Args&&... args) {
   return detail::spawn_actor<T>(cell_.rt_shared(), detail::cell_ptr(&cell_), std::move(name),
                                 std::forward<Args>(args)...);
+}
+
+template <class T, class... Args>
+handle<T> actor_base::spawn_linked(std::string name, Args&&... args) {
+  detail::cell_ptr child = detail::build_actor<T>(cell_.rt_shared(), detail::cell_ptr(&cell_), std::move(name),
+                                                  std::forward<Args>(args)...);
+  child->add_link(detail::cell_ptr(&cell_));
+  cell_.add_link(child);
+  detail::cell::hand_to_parent(child);
+  return detail::handle_to<T>(std::move(child));
+}
+
+template <class T, class... Args>
+handle<T> actor_base::spawn_monitored(std::string name, Args&&... args) {
+  detail::cell_ptr child = detail::build_actor<T>(cell_.rt_shared(), detail::cell_ptr(&cell_), std::move(name),
+                                                  std::forward<Args>(args)...);
+  child->add_watcher(detail::down_notice_to(cell_, cell_.next_monitor_ref()));
+  detail::cell::hand_to_parent(child);
+  return detail::handle_to<T>(std::move(child));
 }
 
 }  // namespace weir

@@ -14,6 +14,7 @@ enum class exit_kind : std::uint8_t {
   shutdown,  ///< its parent or the system stopped it
   crashed,   ///< an exception escaped one of its handlers, on_start or on_stop
   never_started,  ///< it was spawned into a parent that was already stopping
+  killed,    ///< stopped without on_stop (brutal shutdown), or cut off after its shutdown timeout
 };
 
 constexpr std::string_view to_string(exit_kind k) noexcept {
@@ -22,6 +23,7 @@ constexpr std::string_view to_string(exit_kind k) noexcept {
     case exit_kind::shutdown: return "shutdown";
     case exit_kind::crashed: return "crashed";
     case exit_kind::never_started: return "never_started";
+    case exit_kind::killed: return "killed";
   }
   return "?";
 }
@@ -33,6 +35,11 @@ struct exit_reason {
   std::string detail;
 
   [[nodiscard]] bool is_crash() const noexcept { return kind == exit_kind::crashed; }
+  /// OTP's clean exits, normal and shutdown: a transient child exiting so is
+  /// not restarted, and a link does not propagate a normal exit.
+  [[nodiscard]] bool is_clean() const noexcept {
+    return kind == exit_kind::normal || kind == exit_kind::shutdown || kind == exit_kind::never_started;
+  }
   /// "normal", "shutdown", or "crashed: std::runtime_error: disk full".
   [[nodiscard]] std::string to_string() const;
 

@@ -14,6 +14,8 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
+#include <typeinfo>
 #include <thread>
 #include <utility>
 #include <vector>
@@ -45,6 +47,28 @@ class system {
     return detail::spawn_actor<T>(rt_, guardian_, std::move(name), std::forward<Args>(args)...);
   }
 
+  /// Blocks until `actor` has stopped for good, and returns why: e.g. a root
+  /// supervisor that gave up (past its restart intensity) returns a crashed
+  /// reason naming the cause, which a main() turns into its exit status.
+  /// In manual mode it runs the system's turns itself, and throws
+  /// std::logic_error if nothing is left to run while the actor still lives.
+  /// Not from inside an actor (std::logic_error).
+  template <class Interface>
+  exit_reason wait_for(const handle<Interface>& actor) {
+    return wait_for_cell(detail_cell(actor));
+  }
+
+  /// The live actor at `path` ("/root/db/writer"), as a handle of type T;
+  /// nullopt if there is none. Throws std::invalid_argument if the actor
+  /// there is not a T. Any thread.
+  template <class T>
+  std::optional<handle<T>> find(std::string_view path) const {
+    detail::cell_ptr found = find_cell(path);
+    if (!found) return std::nullopt;
+    check_type(*found, typeid(T));
+    return detail::handle_to<T>(std::move(found));
+  }
+
   /// Stops every actor (children before parents, newest first), then joins
   /// the threads. Idempotent. Throws std::logic_error if called from inside
   /// an actor, where waiting for itself would never end.
@@ -68,6 +92,9 @@ class system {
 
  private:
   void wait_for_guardian();
+  exit_reason wait_for_cell(detail::cell& actor);
+  [[nodiscard]] detail::cell_ptr find_cell(std::string_view path) const;
+  static void check_type(const detail::cell& found, const std::type_info& wanted);
 
   std::shared_ptr<detail::runtime> rt_;
   std::unique_ptr<boost::asio::io_context> io_;

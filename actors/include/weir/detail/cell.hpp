@@ -4,6 +4,7 @@
 #include <weir/detail/edge_state.hpp>
 #include <weir/detail/runtime.hpp>
 #include <weir/exit_reason.hpp>
+#include <weir/monitor.hpp>
 #include <weir/mailbox/envelope_fifo.hpp>
 #include <weir/mailbox/fifo_set.hpp>
 #include <weir/mailbox/mailbox_queue.hpp>
@@ -67,7 +68,29 @@ using envelope_ptr = std::unique_ptr<cell_envelope, envelope_done>;
 using make_node_fn = cell_envelope* (*)(void* payload);
 
 /// Life of a cell. Only its own strand writes it; others read a snapshot.
-enum class phase : std::uint8_t { created, running, stopping, stopped };
+///
+///     created -> running -> stopping -> stopped
+///                   ^          |
+///                   |          v  (supervised only)
+///                   +------ exited --release--> stopped
+///                  restart
+///
+/// `exited`: a supervised actor whose behaviour has ended and whose
+/// supervisor has not decided yet. The cell, its mailbox and its edges stay:
+/// messages keep queueing and are handled by the restarted behaviour.
+enum class phase : std::uint8_t { created, running, stopping, exited, stopped };
+
+/// Makes the behaviour of a supervised actor; called on the actor's strand
+/// inside a construction_scope, at every (re)start.
+using behavior_factory = std::function<std::unique_ptr<actor_base>()>;
+
+/// Someone to tell when a cell stops for good: a monitor, a waiting thread.
+/// `notify` runs on the stopping actor's strand (or, for a cell already
+/// stopped, on the thread that set the watch) and must only hand over.
+struct watcher {
+  std::uint64_t ref = 0;
+  std::function<void(const cell& stopped, const exit_reason& reason)> notify;
+};
 
 struct timer_state;
 struct ask_book;
@@ -142,14 +165,43 @@ class cell {
   bool enqueue_system(cell_envelope* signal) noexcept;
   /// Asks the actor to stop with `kind` (ignored once it is stopping).
   void request_stop(exit_kind kind) noexcept;
+  /// Tells `w` when this actor stops for good; at once if it already has.
+  void watch_later(watcher w) noexcept;
+  /// Adds `peer` to this actor's links (the other half of peer's link()); if
+  /// this actor has stopped, peer gets its exit at once.
+  void link_later(cell_ptr peer) noexcept;
+  void unlink_later(const cell& peer) noexcept;
+  /// Queues a down notice for this actor's on_down (a monitor fired).
+  void down_later(down notice) noexcept;
+  /// Tells this actor that `from`, linked to it, stopped for good.
+  void exit_from_link_later(cell_ptr from, exit_reason reason) noexcept;
+  /// Times this actor was restarted by its supervisor.
+  [[nodiscard]] std::uint32_t restarts() const noexcept { return restarts_.load(std::memory_order_relaxed); }
+  /// Why it last ended. Stable once stopped; a snapshot before.
+  [[nodiscard]] exit_reason last_reason() const;
+  /// The live children, oldest first (references, so they stay valid).
+  /// Any thread: walks the tree under each parent's small lock.
+  [[nodiscard]] std::vector<cell_ptr> children() const;
+  /// The behaviour's dynamic type (fixed at spawn; the same across restarts).
+  [[nodiscard]] const std::type_info* behavior_type() const noexcept { return behavior_type_; }
 
   // --- spawning (the spawning thread owns the new cell until it launches) ---
   void attach_behavior(std::unique_ptr<actor_base> behavior) noexcept;
+  /// Makes this (unlaunched) cell a supervised child: when it ends it goes to
+  /// phase::exited and reports to its parent, which restarts or releases it.
+  /// A stop asked by the parent waits `shutdown_timeout` before cutting it
+  /// off; `brutal` skips on_stop.
+  void make_supervised(clock::duration shutdown_timeout, bool brutal);
+  /// Watches or links before the cell runs: atomic with the spawn.
+  void add_watcher(watcher w);
+  void add_link(const cell_ptr& peer);
   /// Hands a freshly built cell to its parent, which links and launches it
   /// (or, if the parent is already stopping, stops it before it ever runs).
   static void hand_to_parent(const cell_ptr& child);
   /// The root of a system's tree: no behaviour, parent of top-level actors.
   static cell_ptr make_guardian(const std::shared_ptr<runtime>& rt);
+  /// Stops a cell that was never launched (its parent stopped first).
+  void abort_unstarted();
 
   // --- strand only ----------------------------------------------------------
   [[nodiscard]] actor_base* behavior() const noexcept { return behavior_.get(); }
@@ -160,7 +212,27 @@ class cell {
   void quit() noexcept { quit_requested_ = true; }
   void adopt(const cell_ptr& child);
   void on_child_stopped(cell& child);
+  void on_child_exited(cell& child, const exit_reason& reason);
   void begin_stop(exit_reason reason);
+  /// Stops child `child` (which must be ours): asks it to stop, and arms its
+  /// shutdown timeout; past it, the child is cut off (see cut_off_child).
+  void stop_child(cell& child);
+  void on_stop_timeout(cell& child);
+  /// Supervisor decisions about an exited child (control signals to it).
+  void restart_later(behavior_factory make) noexcept;
+  void release_later() noexcept;
+  void restart(behavior_factory& make);
+  void release();
+  /// True once the parent gave up waiting for it to stop (parent's strand).
+  [[nodiscard]] bool is_cut_off() const noexcept { return cut_off_; }
+  // Links and monitors, on this actor's strand.
+  std::uint64_t next_monitor_ref() noexcept;
+  void on_down(down notice);
+  void on_linked_exit(const cell& from, const exit_reason& reason);
+  void deliver_linked_exit(linked_exit notice);
+  void drop_link(const cell& peer) noexcept;
+  void demonitor(std::uint64_t ref) noexcept;
+  void set_trap_exit(bool trap) noexcept;
   std::shared_ptr<timer_state> start_timer(clock::duration first, clock::duration period,
                                            std::function<void()> callback);
   void cancel_timer(timer_state& timer) noexcept;
@@ -181,6 +253,10 @@ class cell {
 
   /// Testing: stop handling anything but control signals until released.
   void set_held(bool held) noexcept { held_ = held; }
+  /// Testing (manual mode): no turn of this actor runs until unstalled, as
+  /// if a handler blocked its thread. Messages and signals keep queueing.
+  void stall() noexcept { stalled_.store(true, std::memory_order_relaxed); }
+  void unstall();
   /// Testing: hold or release the actor from any thread (a control signal).
   void hold_later() noexcept;
   void release_hold_later() noexcept;
@@ -243,16 +319,21 @@ class cell {
   void distribute(mailbox_queue::chain taken) noexcept;
   void handle_one(cell_envelope* item);
   void crash(std::exception_ptr error, const cell_envelope* culprit);
+  void start_behavior();
   void stop_next_child();
   void finish_stop();
-  void abort_unstarted();
+  void finalize();
+  void notify_watchers() noexcept;
+  void cancel_stop_timer(const cell& child) noexcept;
   void discard(envelope* item) noexcept;
   void close_mailbox() noexcept;
   template <class Signal, class... Args>
   void post_signal(const char* what, Args&&... args) noexcept;
   void notify_parent_and_release();
   void link_child(cell& child) noexcept;
-  void unlink_child(cell& child) noexcept;
+  /// Takes `child` out of the list; `release` drops the link's reference
+  /// too (a cut-off child keeps it until it reports, see on_child_stopped).
+  void unlink_child(cell& child, bool release) noexcept;
 
   std::atomic<std::uint32_t> refs_{0};
   std::atomic<phase> phase_{phase::created};
@@ -263,6 +344,7 @@ class cell {
   const std::shared_ptr<runtime> rt_;
   const cell_ptr parent_;
   const std::string name_;
+  const std::type_info* behavior_type_ = nullptr;
 
   std::optional<strand_type> strand_;    // released at stop: strands must not outlive the io_context
   std::unique_ptr<actor_base> behavior_;
@@ -288,11 +370,17 @@ class cell {
   bool inbox_paused_ = false;              // actor_base::pause_inbox
   std::atomic<bool> suspended_flag_{false};  // mirrors suspended_on_ for other threads
   std::atomic<bool> paused_flag_{false};     // mirrors paused_
+  bool cut_off_ = false;                     // parent's strand only: see on_stop_timeout
+  std::atomic<bool> stalled_{false};         // testing::stall; stalled_turn_ is set when a turn was skipped
+  // Guards the child list for readers on other threads (children()); the
+  // owning strand takes it only to link or unlink, never on the message path.
+  mutable std::atomic_flag tree_lock_ = ATOMIC_FLAG_INIT;
 
   // Made on the first wait and kept: read by other threads (insight), so it
   // must not move or vanish while the cell lives.
   std::atomic<wait_registry*> waits_{nullptr};
   std::atomic<std::uint32_t> pending_asks_{0};
+  std::atomic<std::uint32_t> restarts_{0};
   std::atomic<std::uint64_t> late_replies_{0};
   // Written by senders on every send (the mailbox head, the depth count),
   // kept together and apart from what the receiver writes per message.
@@ -304,6 +392,7 @@ class cell {
   // Written by the receiver on every message.
   fifo_set fifos_;                       // control, timers, then user inboxes in priority order
   std::uint32_t local_count_ = 0;        // envelopes sitting in fifos_
+  bool stalled_turn_ = false;            // testing::stall skipped a turn
   std::atomic<std::uint64_t> handled_{0};
   edge_state* dirty_edges_ = nullptr;      // consumed from this turn, credit not yet handed back
   std::int64_t consumed_unpublished_ = 0;  // likewise for queued_

@@ -40,6 +40,19 @@ class manual_system {
 /// build back pressure deterministically.
 void hold(detail::cell& actor);
 void release(detail::cell& actor);
+/// Manual mode only: no turn of `actor` runs from now until unstall(), as
+/// if one of its handlers blocked its thread (for shutdown timeouts, stuck
+/// actors). Messages and signals keep queueing meanwhile.
+void stall(detail::cell& actor);
+void unstall(detail::cell& actor);
+template <class I>
+void stall(const handle<I>& actor) {
+  stall(detail_cell(actor));
+}
+template <class I>
+void unstall(const handle<I>& actor) {
+  unstall(detail_cell(actor));
+}
 template <class I>
 void hold(const handle<I>& actor) {
   hold(detail_cell(actor));
