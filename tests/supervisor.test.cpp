@@ -432,3 +432,39 @@ TEST_CASE("a factory that returns nothing fails its supervisor's start with the 
   CHECK(why.detail.find("child 'ghost' failed to start: child 'ghost': factory returned no actor") !=
         std::string::npos);
 }
+
+TEST_CASE("a supervisor stopping while a child waits out its back-off releases it; nothing is restarted") {
+  fixture f;
+  weir::supervisor_flags flags = flags_for(weir::restart_strategy::one_for_one);
+  flags.backoff = weir::backoff{.initial = 1s, .max = 1s, .multiplier = 1.0, .jitter = 0.0, .reset_after = 10s};
+  auto sup = f.spawn(flags, f.abc());
+  auto b = f.find("/sup/b");
+  (void)b.send(crash{});
+  (void)b.send(work{1});  // waits in b's mailbox during the back-off
+  f.t.run_until_idle();
+  sup.stop();
+  f.t.run_until_idle();
+  CHECK(sup.stopped());
+  CHECK(b.stopped());
+  CHECK(f.j.count("start b") == 1);
+  CHECK(f.j.count("b 1") == 0);
+  CHECK(b.dead_letters() == 2);  // the crashing message and the one that waited
+  f.t.advance(2s);  // the back-off timer died with the supervisor
+  CHECK(f.j.count("start b") == 1);
+  CHECK(f.t.system.live_actors() == 0);
+}
+
+TEST_CASE("a child that keeps crashing in on_start is restarted until the intensity gives up") {
+  fixture f;
+  struct always_fails : weir::actor<work> {
+    void on_start() override { throw std::runtime_error("cannot open port"); }
+    void on_message(work&) override {}
+  };
+  weir::supervisor_flags flags = flags_for(weir::restart_strategy::one_for_one, 2);
+  auto sup = f.t.system.spawn<weir::supervisor>("sup", flags, std::vector{weir::worker<always_fails>("port")});
+  const weir::exit_reason why = f.t.system.wait_for(sup);
+  CHECK(why.is_crash());
+  CHECK(why.detail.find("3 restarts within 5000 ms (at most 2); last: /sup/port crashed: std::runtime_error: "
+                        "cannot open port") != std::string::npos);
+  CHECK(f.t.system.crashes() == 3);
+}

@@ -39,6 +39,7 @@ struct cell_extras {
   std::unique_ptr<ask_book> asks;
   std::unique_ptr<fair_picker> fair;   // null: strict priority
   std::shared_ptr<armed_timer> penalty_timer;
+  clock::duration penalty_debt{};  // soft penalty owed by the current handler
   exit_reason reason;
   clock::time_point suspended_since{};
 
@@ -448,7 +449,7 @@ send_result cell::send_on(edge_state& edge, make_node_fn make, void* payload) {
     const clock::duration penalty = open->penalty->for_depth(static_cast<std::size_t>(depth));
     if (penalty > clock::duration::zero()) {
       if (sender != nullptr) {
-        sender->penalty_debt_ += penalty;  // paid after the handler, on the clock
+        sender->extras().penalty_debt += penalty;  // paid after the handler, on the clock
       } else {
         std::this_thread::sleep_for(penalty);  // not an actor: nothing else to slow down
       }
@@ -518,10 +519,10 @@ void cell::after_user_code() {
   }
   if (!is_running()) return;
   if (suspended_on_ == nullptr) (void)suspend_on_first_dry_edge();
-  if (penalty_debt_ > clock::duration::zero() && !paused_) {
+  if (extras_ && extras_->penalty_debt > clock::duration::zero() && !paused_) {
     paused_ = true;
     paused_flag_.store(true, std::memory_order_release);
-    const clock::duration debt = std::exchange(penalty_debt_, clock::duration::zero());
+    const clock::duration debt = std::exchange(extras_->penalty_debt, clock::duration::zero());
     extras().penalty_timer = rt_->clock->arm(rt_->clock->now() + debt, clock::duration::zero(), [self = cell_ptr(this)] {
       self->enqueue_system(new penalty_paid_signal());
     });
@@ -1006,7 +1007,7 @@ void cell::begin_stop(exit_reason reason) {
     pending_asks_.store(0, std::memory_order_relaxed);
   }
   end_all_waits();
-  penalty_debt_ = clock::duration::zero();
+  if (extras_) extras_->penalty_debt = clock::duration::zero();
   if (extras_ && extras_->penalty_timer) std::exchange(extras_->penalty_timer, nullptr)->cancel();
   stop_next_child();
 }

@@ -364,7 +364,6 @@ class cell {
   // Flow control. The ad-hoc edge is made on first use (most actors have
   // only edges of their own, or none); the rest is strand-only.
   edge_state* suspended_on_ = nullptr;     // suspended: handles nothing until credit returns
-  clock::duration penalty_debt_{};         // soft penalty owed by the current handler
   bool paused_ = false;                    // paying a soft penalty
   bool held_ = false;                      // testing::hold
   bool inbox_paused_ = false;              // actor_base::pause_inbox
