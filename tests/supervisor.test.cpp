@@ -468,3 +468,21 @@ TEST_CASE("a child that keeps crashing in on_start is restarted until the intens
                         "cannot open port") != std::string::npos);
   CHECK(f.t.system.crashes() == 3);
 }
+
+TEST_CASE("a release that a restart overtook still stops the child: the supervisor's stop completes") {
+  fixture f;
+  auto sup = f.spawn(flags_for(weir::restart_strategy::one_for_one), {f.probe_spec("a")});
+  auto a = f.find("/sup/a");
+  (void)a.send(crash{});
+  REQUIRE(f.t.run_one());       // a's turn: it crashes and reports its exit
+  weir::testing::stall(a);      // a is slow to take the restart the supervisor now sends
+  f.t.run_until_idle();
+  sup.stop();                   // the supervisor sees a exited and releases it: the release queues behind the restart
+  f.t.run_until_idle();
+  weir::testing::unstall(a);    // a restarts, then gets the release
+  CHECK(f.t.system.wait_for(sup).kind == weir::exit_kind::shutdown);
+  CHECK(a.stopped());
+  CHECK(f.j.count("start a") == 2);
+  CHECK(f.j.count("stop a") == 2);
+  CHECK(f.t.system.live_actors() == 0);
+}

@@ -814,14 +814,23 @@ void cell::handle_one(cell_envelope* item) {
     return;
   }
   edge_state& edge = *item->edge;
+  std::exception_ptr error;
   try {
     item->deliver(*this);
     bump(handled_);
     bump(edge.handled);
   } catch (...) {
-    crash(std::current_exception(), item);
+    error = std::current_exception();
   }
-  consumed(*item);
+  // Consumed before a crash stops the actor: the stop hands back the credit
+  // of everything consumed so far, this message included.
+  if (error) {
+    exit_reason reason = report_crash(error, item);  // counts the dead letter while the edge surely lives
+    consumed(*item);                                 // may hand credit back, which may free the edge
+    begin_stop(std::move(reason));
+  } else {
+    consumed(*item);
+  }
   after_user_code();
 }
 
@@ -850,6 +859,10 @@ void cell::run_guarded(const std::function<void()>& fn) {
 // Crashes, dead letters.
 
 void cell::crash(std::exception_ptr error, const cell_envelope* culprit) {
+  begin_stop(report_crash(error, culprit));
+}
+
+exit_reason cell::report_crash(std::exception_ptr error, const cell_envelope* culprit) {
   exit_reason reason = exit_reason::from_exception(error);
   rt_->crashes.fetch_add(1, std::memory_order_relaxed);
   if (culprit != nullptr && is_user_inbox(culprit->inbox)) {
@@ -866,7 +879,7 @@ void cell::crash(std::exception_ptr error, const cell_envelope* culprit) {
                                                        : type_name(culprit->type()),
                        reason.detail);
   }
-  begin_stop(std::move(reason));
+  return reason;
 }
 
 // Refuses every later push and turns whatever is still queued into dead
@@ -1063,9 +1076,11 @@ void cell::finish_stop() {
 // The very end: nothing more will run here. Leftover messages become dead
 // letters, then monitors and links learn the reason.
 void cell::finalize() {
+  // Uncounted first: whoever sees `stopped`, or is told by a watch that
+  // fires while the mailbox closes (wait_for), must find live_actors() final.
+  if (parent_ != nullptr) rt_->live.fetch_sub(1, std::memory_order_relaxed);
   phase_.store(phase::stopped, std::memory_order_release);
   close_mailbox();
-  if (parent_ != nullptr) rt_->live.fetch_sub(1, std::memory_order_relaxed);
   notify_watchers();
 }
 
@@ -1307,8 +1322,19 @@ void cell::restart(behavior_factory& make) {
 }
 
 void cell::release() {
-  if (current_phase() != phase::exited) return;
-  finalize();
+  switch (current_phase()) {
+    case phase::exited:
+      finalize();
+      return;
+    case phase::running:
+      // A restart overtook this release (the parent released us after
+      // deciding to restart us, e.g. it began to stop meanwhile): stop
+      // first; the exit report makes the parent release us again.
+      begin_stop(exit_reason{exit_kind::shutdown, {}});
+      return;
+    default:
+      return;  // stopping (an exit report follows) or stopped
+  }
 }
 
 exit_reason cell::last_reason() const { return extras_ ? extras_->reason : exit_reason{}; }

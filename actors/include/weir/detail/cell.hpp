@@ -319,6 +319,8 @@ class cell {
   void distribute(mailbox_queue::chain taken) noexcept;
   void handle_one(cell_envelope* item);
   void crash(std::exception_ptr error, const cell_envelope* culprit);
+  /// Logs and counts a crash (the culprit message is dead-lettered); returns its reason.
+  exit_reason report_crash(std::exception_ptr error, const cell_envelope* culprit);
   void start_behavior();
   void stop_next_child();
   void finish_stop();
