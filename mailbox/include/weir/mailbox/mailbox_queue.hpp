@@ -56,7 +56,12 @@ class mailbox_queue {
   push_result push(envelope* item) noexcept {
     envelope* head = head_.load(std::memory_order_relaxed);
     for (;;) {
-      if (head == closed_tag()) return push_result::closed;
+      if (head == closed_tag()) {
+        // Read once more with acquire: everything the consumer did before
+        // closing (its exit reason, say) is then visible to the refused sender.
+        (void)head_.load(std::memory_order_acquire);
+        return push_result::closed;
+      }
       item->next = head == asleep_tag() ? nullptr : head;
       // Release publishes the payload to the consumer; acquire on the asleep
       // tag orders the consumer's last turn before the turn we now schedule.
