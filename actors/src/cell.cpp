@@ -555,6 +555,7 @@ void cell::suspend_on(edge_state& edge) {
   extras().suspended_since = rt_->clock->now();
   record_wait(reinterpret_cast<std::uintptr_t>(&edge),
               wait_record{wait_kind::credit, edge.describe(), edge.receiver.id(), extras().suspended_since});
+  note_wait(wait_arc{this, wait_kind::credit, reinterpret_cast<std::uintptr_t>(&edge), &edge.receiver, &edge});
   if (rt_->logger->should_log(spdlog::level::debug)) {
     rt_->logger->debug("weir: actor {} suspended: no credit on edge {}", path(), edge.describe());
   }
@@ -587,7 +588,31 @@ void cell::record_wait(std::uintptr_t key, wait_record record) {
   registry->entries.push_back({key, std::move(record)});
 }
 
+// A wait begins: into the wait-for graph, which reports a cycle it closes.
+void cell::note_wait(const wait_arc& arc) {
+  const deadlock_remedy remedy = rt_->config.deadlock;
+  std::optional<deadlock_report> cycle = rt_->waits.add(arc, remedy);
+  if (!cycle) return;
+  rt_->deadlocks.fetch_add(1, std::memory_order_relaxed);
+  const std::string text = cycle->to_string();
+  rt_->logger->error("weir: deadlock: {} (remedy: {})", text, to_string(remedy));
+  if (rt_->config.on_deadlock) {
+    try {
+      rt_->config.on_deadlock(*cycle);
+    } catch (const std::exception& e) {
+      rt_->logger->error("weir: the on_deadlock listener threw: {}", e.what());
+    }
+  }
+  if (remedy == deadlock_remedy::fail_one) {
+    // The actor whose wait closed the cycle fails; a control signal, so it
+    // acts even while suspended. Its supervisor restarts it.
+    rt_->crashes.fetch_add(1, std::memory_order_relaxed);
+    post_signal<stop_signal>("fail", exit_reason{exit_kind::crashed, "deadlock remedy: " + text});
+  }
+}
+
 void cell::end_wait(wait_kind kind, std::uintptr_t key) noexcept {
+  rt_->waits.remove(this, kind, key);
   wait_registry* registry = waits_.load(std::memory_order_relaxed);
   if (registry == nullptr) return;
   std::lock_guard lock(registry->mutex);
@@ -595,6 +620,7 @@ void cell::end_wait(wait_kind kind, std::uintptr_t key) noexcept {
 }
 
 void cell::end_all_waits() noexcept {
+  rt_->waits.remove_all(this);
   if (wait_registry* registry = waits_.load(std::memory_order_relaxed)) {
     std::lock_guard lock(registry->mutex);
     registry->entries.clear();
@@ -1140,6 +1166,7 @@ std::uint64_t cell::begin_ask(const cell& target, clock::duration timeout, std::
   const clock::time_point now = rt_->clock->now();
   book->pending.emplace(id, pending_ask{std::move(on_reply), std::move(on_error), std::move(timer), &target, now});
   record_wait(id, wait_record{wait_kind::reply, target.path(), target.id(), now});
+  note_wait(wait_arc{this, wait_kind::reply, id, &target, nullptr});
   pending_asks_.fetch_add(1, std::memory_order_relaxed);
   return id;
 }

@@ -64,8 +64,18 @@ void edge_state::cancel_wait(cell& waiter) noexcept {
   }
 }
 
+void edge_state::grant_overflow_credit() noexcept {
+  overflow_.fetch_add(1, std::memory_order_seq_cst);
+  wake_waiters();
+}
+
 void edge_state::wake_waiters() noexcept {
-  if (as_bounded() == nullptr || !has_credit()) return;  // only bounded edges have waiters
+  const bounded* limit = as_bounded();
+  if (limit == nullptr) return;  // only bounded edges have waiters
+  if (overflow_.load(std::memory_order_relaxed) != 0 && in_flight() < static_cast<std::int64_t>(limit->capacity)) {
+    overflow_.store(0, std::memory_order_relaxed);  // back under the capacity: the granted credit has done its job
+  }
+  if (!has_credit()) return;
   if (cell* waiter = waiter_.exchange(nullptr, std::memory_order_seq_cst)) {
     waiter->signal_credit(*this);
     intrusive_ptr_release(waiter);

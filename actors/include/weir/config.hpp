@@ -1,10 +1,12 @@
 #pragma once
 // weir/config.hpp — how an actor system is set up.
 
+#include <weir/deadlock.hpp>
 #include <weir/mailbox/policy.hpp>
 
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string_view>
 #include <thread>
@@ -55,6 +57,13 @@ struct system_config {
   /// logger named "weir" writing to stderr at level info. The library never
   /// writes to stdout.
   std::shared_ptr<spdlog::logger> logger;
+
+  /// What happens when a wait closes a cycle in the wait-for graph (see
+  /// deadlock.hpp). It is always logged at error level first.
+  deadlock_remedy deadlock = deadlock_remedy::report;
+  /// Told of every wait-for cycle, on the thread of the actor whose wait
+  /// closed it, inside its turn: hand the report over, do not block.
+  std::function<void(const deadlock_report&)> on_deadlock;
 
   static std::size_t default_threads() noexcept {
     const unsigned n = std::thread::hardware_concurrency();

@@ -49,6 +49,7 @@ class edge {
     } else {
       state_ = new detail::edge_state(receiver, std::move(policy), std::move(label));
     }
+    state_->carries = &typeid(Interface);
   }
 
   edge(edge&& other) noexcept : to_(std::move(other.to_)), state_(std::exchange(other.state_, nullptr)) {}

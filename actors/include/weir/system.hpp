@@ -87,6 +87,10 @@ class system {
   [[nodiscard]] std::uint64_t crashes() const noexcept { return rt_->crashes.load(); }
   /// Actors started and not yet stopped.
   [[nodiscard]] std::int64_t live_actors() const noexcept { return rt_->live.load(); }
+  /// Wait-for cycles detected so far (see deadlock.hpp).
+  [[nodiscard]] std::uint64_t deadlocks() const noexcept { return rt_->deadlocks.load(); }
+  /// Waits in the wait-for graph right now (suspensions and pending asks).
+  [[nodiscard]] std::size_t waits() const { return rt_->waits.size(); }
   /// Actors started since the system was made.
   [[nodiscard]] std::uint64_t started_actors() const noexcept { return rt_->started.load(); }
 

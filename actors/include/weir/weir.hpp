@@ -6,6 +6,7 @@
 #include <weir/clock.hpp>
 #include <weir/coalescing.hpp>
 #include <weir/config.hpp>
+#include <weir/deadlock.hpp>
 #include <weir/edge.hpp>
 #include <weir/edge_stats.hpp>
 #include <weir/exit_reason.hpp>

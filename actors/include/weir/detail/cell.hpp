@@ -306,6 +306,7 @@ class cell {
   void record_wait(std::uintptr_t key, wait_record record);
   void end_wait(wait_kind kind, std::uintptr_t key) noexcept;
   void end_all_waits() noexcept;
+  void note_wait(const wait_arc& arc);
   void publish_credit() noexcept;
   [[nodiscard]] bool blocked() const noexcept { return suspended_on_ != nullptr || paused_ || held_; }
 

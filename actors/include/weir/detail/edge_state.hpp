@@ -10,6 +10,7 @@
 #include <memory>
 #include <mutex>
 #include <string>
+#include <typeinfo>
 
 namespace weir::detail {
 
@@ -45,6 +46,8 @@ class edge_state {
   const edge_policy policy;
   cell& receiver;
   const std::string label;  ///< "sender -> receiver"; empty for the ad-hoc edge (see describe)
+  /// The interface the sender's end was opened with (for reports); null for the ad-hoc edge.
+  const std::type_info* carries = nullptr;
 
   /// The label, or for the ad-hoc edge "ad hoc -> <receiver path>", made
   /// only when asked: every actor that receives an ad-hoc send has one.
@@ -64,8 +67,13 @@ class edge_state {
   /// Credits left on a bounded edge (negative after an overdraft).
   [[nodiscard]] std::int64_t credits() const noexcept {
     const bounded* b = as_bounded();
-    return b != nullptr ? static_cast<std::int64_t>(b->capacity) - in_flight() : -1;
+    return b != nullptr ? static_cast<std::int64_t>(b->capacity) + overflow_.load(std::memory_order_acquire) - in_flight()
+                        : -1;
   }
+  /// Breaks a wait-for cycle (deadlock_remedy::grant_credit): one credit
+  /// beyond the capacity, until the receiver is back under the capacity.
+  /// Wakes a sender suspended on the edge.
+  void grant_overflow_credit() noexcept;
   [[nodiscard]] bool has_credit() const noexcept { return credits() > 0; }
 
   /// Sender: one more message in flight.
@@ -122,6 +130,7 @@ class edge_state {
   std::mutex foreign_mutex_;
   std::condition_variable foreign_cv_;
   std::atomic<int> foreign_waiters_{0};
+  std::atomic<std::int64_t> overflow_{0};  // credits granted beyond the capacity
 };
 
 }  // namespace weir::detail

@@ -3,6 +3,7 @@
 
 #include <weir/clock.hpp>
 #include <weir/config.hpp>
+#include <weir/detail/wait_graph.hpp>
 
 #include <boost/asio/io_context.hpp>
 
@@ -38,6 +39,8 @@ struct runtime {
   std::atomic<std::uint64_t> crashes{0};
   std::atomic<std::uint64_t> started{0};
   std::atomic<std::int64_t> live{0};  // launched and not yet stopped
+  std::atomic<std::uint64_t> deadlocks{0};
+  wait_graph waits;
 
   // Set when the root of the tree (the guardian) has stopped: shutdown waits on it.
   std::mutex stop_mutex;

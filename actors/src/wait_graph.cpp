@@ -1,0 +1,129 @@
+#include <weir/detail/wait_graph.hpp>
+
+#include <weir/detail/cell.hpp>
+#include <weir/detail/edge_state.hpp>
+#include <weir/detail/type_name.hpp>
+
+#include <algorithm>
+#include <unordered_map>
+
+namespace weir::detail {
+
+// Depth-first from the new arc's target, over the arcs of waiting actors,
+// looking for the new arc's waiter. The graph is sparse (an actor waits on
+// one edge, plus its asks), so this touches only actors that wait.
+std::vector<const wait_arc*> wait_graph::path_back(const wait_arc& arc) const {
+  std::unordered_map<const cell*, const wait_arc*> reached_by{{arc.target, nullptr}};
+  std::vector<const cell*> stack{arc.target};
+  while (!stack.empty()) {
+    const cell* at = stack.back();
+    stack.pop_back();
+    if (at == arc.waiter) {
+      std::vector<const wait_arc*> path;  // arc.target ... -> arc.waiter, then reversed
+      for (const wait_arc* step = reached_by[at]; step != nullptr; step = reached_by[step->waiter]) {
+        path.push_back(step);
+      }
+      std::reverse(path.begin(), path.end());
+      return path;
+    }
+    auto outs = out_.find(at);
+    if (outs == out_.end()) continue;
+    for (const wait_arc& next : outs->second) {
+      if (reached_by.emplace(next.target, &next).second) stack.push_back(next.target);
+    }
+  }
+  return {};
+}
+
+namespace {
+
+deadlock_report::member describe(const wait_arc& arc) {
+  deadlock_report::member m;
+  m.id = arc.waiter->id();
+  m.path = arc.waiter->path();
+  m.kind = arc.kind;
+  if (arc.kind == wait_kind::credit && arc.edge != nullptr) {
+    m.on = arc.edge->describe();
+    if (arc.edge->carries != nullptr) m.message_type = type_name(*arc.edge->carries);
+    m.depth = arc.edge->in_flight();
+    if (const bounded* b = arc.edge->as_bounded()) m.capacity = static_cast<std::int64_t>(b->capacity);
+  } else {
+    m.on = arc.target->path();
+  }
+  return m;
+}
+
+}  // namespace
+
+std::optional<deadlock_report> wait_graph::add(const wait_arc& arc, deadlock_remedy remedy) {
+  std::lock_guard lock(mutex_);
+  out_[arc.waiter].push_back(arc);
+  if (arc.target == arc.waiter) {  // waiting on oneself: a cycle of one
+    deadlock_report report;
+    report.cycle.push_back(describe(arc));
+    report.remedy = remedy;
+    if (remedy == deadlock_remedy::grant_credit && arc.edge != nullptr) arc.edge->grant_overflow_credit();
+    return report;
+  }
+  std::vector<const wait_arc*> back = path_back(arc);
+  if (back.empty()) return std::nullopt;
+  deadlock_report report;
+  report.remedy = remedy;
+  report.cycle.push_back(describe(arc));
+  for (const wait_arc* step : back) report.cycle.push_back(describe(*step));
+  if (remedy == deadlock_remedy::grant_credit) {
+    // The new arc first: its waiter is the one that just suspended.
+    if (arc.kind == wait_kind::credit && arc.edge != nullptr) {
+      arc.edge->grant_overflow_credit();
+    } else {
+      auto credit = std::find_if(back.begin(), back.end(),
+                                 [](const wait_arc* a) { return a->kind == wait_kind::credit && a->edge != nullptr; });
+      if (credit != back.end()) (*credit)->edge->grant_overflow_credit();
+    }
+  }
+  return report;
+}
+
+void wait_graph::remove(const cell* waiter, wait_kind kind, std::uintptr_t key) noexcept {
+  std::lock_guard lock(mutex_);
+  auto outs = out_.find(waiter);
+  if (outs == out_.end()) return;
+  std::erase_if(outs->second, [&](const wait_arc& a) { return a.kind == kind && a.key == key; });
+  if (outs->second.empty()) out_.erase(outs);
+}
+
+void wait_graph::remove_all(const cell* waiter) noexcept {
+  std::lock_guard lock(mutex_);
+  out_.erase(waiter);
+}
+
+std::size_t wait_graph::size() const {
+  std::lock_guard lock(mutex_);
+  std::size_t n = 0;
+  for (const auto& [waiter, arcs] : out_) n += arcs.size();
+  return n;
+}
+
+}  // namespace weir::detail
+
+namespace weir {
+
+std::string deadlock_report::to_string() const {
+  std::string out;
+  for (std::size_t i = 0; i < cycle.size(); ++i) {
+    const member& m = cycle[i];
+    if (i > 0) out += "; ";
+    out += m.path;
+    if (m.kind == wait_kind::credit) {
+      out += " waits for credit on " + m.on;
+      out += " (" + (m.message_type.empty() ? std::string{"?"} : m.message_type) + ", " + std::to_string(m.depth) +
+             " of " + std::to_string(m.capacity) + " unconsumed)";
+    } else {
+      out += " waits for a reply from " + m.on;
+    }
+  }
+  out += "; the cycle closes there";
+  return out;
+}
+
+}  // namespace weir
