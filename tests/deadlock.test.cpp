@@ -28,6 +28,7 @@ struct question {
 };
 struct ask_peer {};
 struct answer_now {};
+struct echo_on {};
 using peer_interface = weir::interface<token, question>;
 struct wire {
   weir::handle<peer_interface> peer;
@@ -37,7 +38,7 @@ struct wire {
 // three nodes kicked at once suspend on each other: each one's only credit is
 // spent before anyone consumes. It can also ask its peer, and answers a
 // question only when told to (so an ask can stay pending).
-class node : public weir::actor<wire, kick, token, question, ask_peer, answer_now> {
+class node : public weir::actor<wire, kick, token, question, ask_peer, answer_now, echo_on> {
  public:
   explicit node(std::vector<std::string>* log) : log_(log) {}
   void on_message(wire& w) override {
@@ -47,7 +48,11 @@ class node : public weir::actor<wire, kick, token, question, ask_peer, answer_no
   void on_message(kick& k) override {
     for (int i = 0; i < k.sends; ++i) (void)to_.send(token{i});
   }
-  void on_message(token& t) override { log_->push_back(name() + " got " + std::to_string(t.n)); }
+  void on_message(token& t) override {
+    log_->push_back(name() + " got " + std::to_string(t.n));
+    if (echo_) (void)to_.send(token{t.n + 100});
+  }
+  void on_message(echo_on&) override { echo_ = true; }
   void on_message(question& q) override { pending_ = std::move(q.reply); }
   void on_message(answer_now&) override { (void)pending_.send(42); }
   void on_message(ask_peer&) override {
@@ -60,6 +65,7 @@ class node : public weir::actor<wire, kick, token, question, ask_peer, answer_no
   weir::handle<peer_interface> peer_;
   weir::edge<peer_interface> to_;
   weir::reply_to<int> pending_;
+  bool echo_ = false;
 };
 
 struct fixture {
@@ -202,4 +208,69 @@ TEST_CASE("fail_one crashes the actor that closed the cycle; its supervisor rest
   CHECK_FALSE(a.suspended());
   CHECK(f.t.system.waits() == 0);
   CHECK(f.t.system.deadlocks() == 1);
+}
+
+TEST_CASE("no false positive: a credit wait whose credit is back closes no cycle, even before its waiter runs") {
+  fixture f;
+  auto nodes = f.ring(2);
+  (void)nodes[1].send(echo_on{});
+  f.t.run_until_idle();
+  // a suspends on a -> b; in one turn b consumes a's token (a's credit is
+  // back, its resume still queued) and answers, which suspends b on b -> a.
+  (void)nodes[0].send(kick{1});
+  f.t.run_until_idle();
+  CHECK(f.reports.empty());
+  CHECK(f.log == std::vector<std::string>{"b got 0", "a got 100"});
+  CHECK(f.t.system.waits() == 0);
+}
+
+TEST_CASE("grant_credit breaks a cycle even after an overdraft (a handler sent past its credit)") {
+  fixture f(weir::deadlock_remedy::grant_credit);
+  auto nodes = f.ring(2);
+  (void)nodes[0].send(kick{2});
+  (void)nodes[1].send(kick{2});
+  f.t.run_until_idle();
+  CHECK(f.reports.size() == 1);
+  CHECK(std::count(f.log.begin(), f.log.end(), "a got 1") == 1);
+  CHECK(std::count(f.log.begin(), f.log.end(), "b got 1") == 1);
+  CHECK_FALSE(nodes[0].suspended());
+  CHECK_FALSE(nodes[1].suspended());
+  CHECK(f.t.system.waits() == 0);
+}
+
+namespace {
+
+// Opens its edge in its constructor, inside its parent's turn.
+class eager : public weir::actor<token> {
+ public:
+  explicit eager(weir::handle<node> to) : to_(weir::connect(to, weir::bounded{.capacity = 1})) {}
+  void on_start() override { (void)to_.send(token{1}); }
+  void on_message(token&) override {}
+
+ private:
+  weir::edge<node> to_;
+};
+
+class eager_parent : public weir::actor<> {
+ public:
+  explicit eager_parent(weir::handle<node> to) : to_(to) {}
+  void on_start() override { (void)spawn<eager>("e", to_); }
+
+ private:
+  weir::handle<node> to_;
+};
+
+}  // namespace
+
+TEST_CASE("an edge opened in a constructor is labelled with its own actor, not the spawning one") {
+  fixture f;
+  auto target = f.t.system.spawn<node>("t", &f.log);
+  weir::testing::hold(target);
+  (void)f.t.system.spawn<eager_parent>("p", target);
+  f.t.run_until_idle();
+  auto e = f.t.system.find<eager>("/p/e");
+  REQUIRE(e);
+  const auto waits = e->waits();
+  REQUIRE(waits.size() == 1);
+  CHECK(waits[0].on == "/p/e -> /t");
 }

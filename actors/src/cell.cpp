@@ -290,6 +290,9 @@ namespace {
 
 // The spawn in progress on this thread (see construction_scope).
 thread_local cell* constructing = nullptr;
+// The actor whose constructor runs on this thread, for the whole scope (its
+// edges opened there are its own, not the spawning actor's).
+thread_local cell* being_built = nullptr;
 
 }  // namespace
 
@@ -381,8 +384,16 @@ void cell::attach_behavior(std::unique_ptr<actor_base> behavior) noexcept {
   behavior_ = std::move(behavior);
 }
 
-construction_scope::construction_scope(cell& c) noexcept : previous_(constructing) { constructing = &c; }
-construction_scope::~construction_scope() { constructing = previous_; }
+construction_scope::construction_scope(cell& c) noexcept : previous_(constructing), previous_built_(being_built) {
+  constructing = &c;
+  being_built = &c;
+}
+construction_scope::~construction_scope() {
+  constructing = previous_;
+  being_built = previous_built_;
+}
+
+cell* construction_scope::building() noexcept { return being_built; }
 
 cell* construction_scope::claim() noexcept {
   cell* c = constructing;

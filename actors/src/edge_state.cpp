@@ -15,7 +15,9 @@ std::string edge_state::describe() const {
 }
 
 std::string edge_state::label_for(const cell& receiver) {
-  const cell* sender = cell::current();
+  // An edge opened in an actor's constructor belongs to that actor, even
+  // though the constructor runs inside the spawning actor's turn.
+  const cell* sender = construction_scope::building() != nullptr ? construction_scope::building() : cell::current();
   return (sender != nullptr ? sender->path() : std::string{"(outside)"}) + " -> " + receiver.path();
 }
 
@@ -65,7 +67,10 @@ void edge_state::cancel_wait(cell& waiter) noexcept {
 }
 
 void edge_state::grant_overflow_credit() noexcept {
-  overflow_.fetch_add(1, std::memory_order_seq_cst);
+  // Enough for one more message, even after an overdraft (a handler may send
+  // past its credit before its actor is suspended).
+  const std::int64_t missing = 1 - credits();
+  if (missing > 0) overflow_.fetch_add(missing, std::memory_order_seq_cst);
   wake_waiters();
 }
 

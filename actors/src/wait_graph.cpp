@@ -29,6 +29,7 @@ std::vector<const wait_arc*> wait_graph::path_back(const wait_arc& arc) const {
     auto outs = out_.find(at);
     if (outs == out_.end()) continue;
     for (const wait_arc& next : outs->second) {
+      if (!waiting(next)) continue;
       if (reached_by.emplace(next.target, &next).second) stack.push_back(next.target);
     }
   }
@@ -55,9 +56,16 @@ deadlock_report::member describe(const wait_arc& arc) {
 
 }  // namespace
 
+// A credit wait whose credit is back is over, even if its waiter has not run
+// yet to say so (its credit signal is queued): it closes no cycle.
+bool wait_graph::waiting(const wait_arc& arc) noexcept {
+  return arc.kind != wait_kind::credit || arc.edge == nullptr || !arc.edge->has_credit();
+}
+
 std::optional<deadlock_report> wait_graph::add(const wait_arc& arc, deadlock_remedy remedy) {
   std::lock_guard lock(mutex_);
   out_[arc.waiter].push_back(arc);
+  if (!waiting(arc)) return std::nullopt;
   if (arc.target == arc.waiter) {  // waiting on oneself: a cycle of one
     deadlock_report report;
     report.cycle.push_back(describe(arc));

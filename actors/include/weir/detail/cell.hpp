@@ -417,9 +417,12 @@ class construction_scope {
   construction_scope& operator=(const construction_scope&) = delete;
   /// Takes the cell under construction; nullptr if no spawn is in progress.
   static cell* claim() noexcept;
+  /// The cell whose behaviour is being constructed on this thread, or nullptr.
+  static cell* building() noexcept;
 
  private:
   cell* previous_;
+  cell* previous_built_;
 };
 
 /// Builds a cell for a new actor, validating the name.

@@ -70,8 +70,9 @@ class edge_state {
     return b != nullptr ? static_cast<std::int64_t>(b->capacity) + overflow_.load(std::memory_order_acquire) - in_flight()
                         : -1;
   }
-  /// Breaks a wait-for cycle (deadlock_remedy::grant_credit): one credit
-  /// beyond the capacity, until the receiver is back under the capacity.
+  /// Breaks a wait-for cycle (deadlock_remedy::grant_credit): credit beyond
+  /// the capacity for one more message (after an overdraft too), until the
+  /// receiver is back under the capacity.
   /// Wakes a sender suspended on the edge.
   void grant_overflow_credit() noexcept;
   [[nodiscard]] bool has_credit() const noexcept { return credits() > 0; }
