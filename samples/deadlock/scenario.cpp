@@ -5,7 +5,7 @@
 #include "cycle_watch.hpp"
 #include "driver.hpp"
 #include "ledger.hpp"
-#include "logging.hpp"
+#include "../common/logger.hpp"
 #include "run.hpp"
 #include "worker.hpp"
 
@@ -82,7 +82,7 @@ int run_scenario(const options& opts) {
   const auto book = std::make_shared<ledger>(opts.requests, opts.capacity);
   const auto watch = std::make_shared<cycle_watch>(reports_printed);
   weir::system_config config;
-  config.logger = make_logger(opts.quiet);
+  config.logger = samples::stderr_logger("      [weir %^%l%$] %v", opts.quiet);
   config.deadlock = opts.remedy;
   config.on_deadlock = [watch](const weir::deadlock_report& report) { (*watch)(report); };
   driver d(opts.manual, opts.threads, std::move(config));

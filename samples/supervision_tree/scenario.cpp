@@ -1,7 +1,7 @@
 #include "scenario.hpp"
 
 #include "driver.hpp"
-#include "logging.hpp"
+#include "../common/logger.hpp"
 #include "model.hpp"
 #include "printer.hpp"
 #include "reporter.hpp"
@@ -89,7 +89,7 @@ void print_differences(const std::vector<std::string>& diffs) {
 
 exit_status run_scenario(const options& opts, const std::vector<step>& script) {
   const tree_layout& tree = opts.tree;
-  driver run(opts.manual, opts.threads, make_logger(opts.quiet));
+  driver run(opts.manual, opts.threads, samples::stderr_logger("      %^%-5l%$ %v", opts.quiet));
   weir::system& system = run.system();
   model predicted(tree);
   std::vector<std::string> failures;
