@@ -120,6 +120,9 @@ TEST_CASE("a 2-cycle of bounded edges is reported when it closes, naming both ac
   CHECK(nodes[0].suspended());  // remedy "report": they stay stuck, and say so
   CHECK(nodes[1].suspended());
   CHECK(f.t.system.waits() == 2);
+  CHECK(f.t.system.tree_text() ==
+        "/a  suspended  handled=2 queued=1  waits for credit on /a -> /b\n"
+        "/b  suspended  handled=2 queued=1  waits for credit on /b -> /a\n");  // wire, kick
 }
 
 TEST_CASE("a 3-cycle is reported once, with its three members in wait order") {

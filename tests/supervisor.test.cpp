@@ -486,3 +486,21 @@ TEST_CASE("a release that a restart overtook still stops the child: the supervis
   CHECK(f.j.count("stop a") == 2);
   CHECK(f.t.system.live_actors() == 0);
 }
+
+TEST_CASE("tree_text shows the tree with states, counts, restarts and waits") {
+  fixture f;
+  auto sup = f.spawn(flags_for(weir::restart_strategy::one_for_one), {f.probe_spec("a"), f.probe_spec("b")});
+  auto a = f.find("/sup/a");
+  auto b = f.find("/sup/b");
+  (void)a.send(work{1});
+  (void)a.send(crash{});
+  f.t.run_until_idle();
+  weir::testing::hold(b);
+  f.t.run_until_idle();
+  (void)b.send(work{2});
+  f.t.run_until_idle();
+  CHECK(f.t.system.tree_text() ==
+        "/sup  running  handled=0 queued=0\n"
+        "  /sup/a  running  handled=1 queued=0 restarts=1\n"
+        "  /sup/b  running  handled=0 queued=1\n");
+}

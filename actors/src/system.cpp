@@ -162,4 +162,43 @@ void system::check_type(const detail::cell& found, const std::type_info& wanted)
   }
 }
 
+namespace {
+
+std::string_view state_of(const detail::cell& c) {
+  switch (c.current_phase()) {
+    case detail::phase::created: return "starting";
+    case detail::phase::stopping: return "stopping";
+    case detail::phase::exited: return "exited";
+    case detail::phase::stopped: return "stopped";
+    case detail::phase::running: break;
+  }
+  if (c.is_suspended()) return "suspended";
+  if (c.is_paused()) return "paused";
+  if (c.pending_asks() > 0) return "waiting-reply";
+  return "running";
+}
+
+void describe_subtree(const detail::cell& c, std::size_t depth, std::string& out) {
+  out.append(2 * depth, ' ');
+  out += c.path();
+  out += "  ";
+  out += state_of(c);
+  out += "  handled=" + std::to_string(c.handled()) + " queued=" + std::to_string(c.queued());
+  if (c.restarts() > 0) out += " restarts=" + std::to_string(c.restarts());
+  for (const wait_record& w : c.waits()) {
+    out += w.kind == wait_kind::credit ? "  waits for credit on " : "  waits for a reply from ";
+    out += w.on;
+  }
+  out += '\n';
+  for (const auto& child : c.children()) describe_subtree(*child, depth + 1, out);
+}
+
+}  // namespace
+
+std::string system::tree_text() const {
+  std::string out;
+  for (const auto& top : guardian_->children()) describe_subtree(*top, 0, out);
+  return out;
+}
+
 }  // namespace weir

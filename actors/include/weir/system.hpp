@@ -69,6 +69,13 @@ class system {
     return detail::handle_to<T>(std::move(found));
   }
 
+  /// The actor tree as text, one line per live actor, indented under its
+  /// parent: path, state (running, suspended, waiting-reply, paused,
+  /// stopping, exited), messages handled and queued, restarts, and what it
+  /// waits on. A snapshot: each actor is read at a slightly different
+  /// moment, and nothing is stopped to read it. Any thread.
+  [[nodiscard]] std::string tree_text() const;
+
   /// Stops every actor (children before parents, newest first), then joins
   /// the threads. Idempotent. Throws std::logic_error if called from inside
   /// an actor, where waiting for itself would never end.
