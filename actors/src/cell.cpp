@@ -1,5 +1,6 @@
 #include <weir/actor.hpp>
 #include <weir/detail/cell.hpp>
+#include <weir/detail/duration_text.hpp>
 #include <weir/detail/ring_state.hpp>
 #include <weir/detail/type_name.hpp>
 #include <weir/mailbox/fair_picker.hpp>
@@ -214,7 +215,6 @@ class linked_exit_signal final : public signal_envelope<linked_exit_signal> {
  private:
   linked_exit notice_;
 };
-
 
 // Timers run user code, so they wait in their own inbox while the actor is
 // suspended or paying a penalty; control signals never wait.
@@ -999,6 +999,14 @@ std::vector<cell_ptr> cell::children() const {
   return out;
 }
 
+cell_ptr cell::child_named(std::string_view name) const {
+  tree_guard guard(tree_lock_);
+  for (cell* c = first_child_; c != nullptr; c = c->next_sibling_) {
+    if (c->name_ == name && c->current_phase() != phase::stopped) return cell_ptr(c);
+  }
+  return nullptr;
+}
+
 void cell::link_child(cell& child) noexcept {
   intrusive_ptr_add_ref(&child);
   tree_guard guard(tree_lock_);
@@ -1016,7 +1024,7 @@ void cell::unlink_child(cell& child, bool release) noexcept {
   {
     tree_guard guard(tree_lock_);
     (child.prev_sibling_ != nullptr ? child.prev_sibling_->next_sibling_ : first_child_) = child.next_sibling_;
-  (child.next_sibling_ != nullptr ? child.next_sibling_->prev_sibling_ : last_child_) = child.prev_sibling_;
+    (child.next_sibling_ != nullptr ? child.next_sibling_->prev_sibling_ : last_child_) = child.prev_sibling_;
     child.prev_sibling_ = child.next_sibling_ = nullptr;
   }
   if (release) intrusive_ptr_release(&child);
@@ -1294,13 +1302,18 @@ void cell::stop_child(cell& child) {
   extras().stop_timers.emplace_back(&child, std::move(timer));
 }
 
-void cell::cancel_stop_timer(const cell& child) noexcept {
-  if (!extras_) return;
+std::shared_ptr<armed_timer> cell::take_stop_timer(const cell& child) noexcept {
+  if (!extras_) return nullptr;
   auto& timers = extras_->stop_timers;
   auto found = std::find_if(timers.begin(), timers.end(), [&](const auto& t) { return t.first == &child; });
-  if (found == timers.end()) return;
-  found->second->cancel();
+  if (found == timers.end()) return nullptr;
+  std::shared_ptr<armed_timer> timer = std::move(found->second);
   timers.erase(found);
+  return timer;
+}
+
+void cell::cancel_stop_timer(const cell& child) noexcept {
+  if (auto timer = take_stop_timer(child)) timer->cancel();
 }
 
 // A child did not stop within its shutdown timeout: its handler is stuck (no
@@ -1309,15 +1322,11 @@ void cell::cancel_stop_timer(const cell& child) noexcept {
 // returns it stops at once, handling no further message; those become dead
 // letters.
 void cell::on_stop_timeout(cell& child) {
-  if (!extras_) return;
-  auto& timers = extras_->stop_timers;
-  auto found = std::find_if(timers.begin(), timers.end(), [&](const auto& t) { return t.first == &child; });
-  if (found == timers.end()) return;  // it stopped (or reported) meanwhile
-  timers.erase(found);
+  if (!take_stop_timer(child)) return;  // it stopped (or reported) meanwhile
   const phase state = child.current_phase();
   if (state == phase::exited || state == phase::stopped) return;  // its report is on the way
-  const auto waited = std::chrono::duration_cast<std::chrono::milliseconds>(child.extras_->shutdown_timeout);
-  exit_reason reason{exit_kind::killed, "did not stop within " + std::to_string(waited.count()) + " ms; cut off"};
+  exit_reason reason{exit_kind::killed,
+                     "did not stop within " + milliseconds_text(child.extras_->shutdown_timeout) + "; cut off"};
   rt_->logger->error("weir: actor {} {}", child.path(), reason.detail);
   child.cut_off_ = true;
   unlink_child(child, false);  // its reference goes when it reports (on_child_stopped)
@@ -1380,11 +1389,10 @@ exit_reason cell::last_reason() const { return extras_ ? extras_->reason : exit_
 // ---------------------------------------------------------------------------
 // Monitors and links.
 
+// Before launch (a monitor made with the spawn) or from a watch signal: the
+// cell has not stopped either way (a signal to a stopped cell is refused, and
+// its on_undelivered fires the watch instead).
 void cell::add_watcher(watcher w) {
-  if (current_phase() == phase::stopped) {  // cannot happen via a signal; kept for direct callers
-    w.notify(*this, last_reason());
-    return;
-  }
   extras().watchers.push_back(std::move(w));
 }
 

@@ -141,15 +141,8 @@ detail::cell_ptr system::find_cell(std::string_view path) const {
     path.remove_prefix(1);  // the '/'
     const std::string_view name = path.substr(0, path.find('/'));
     path.remove_prefix(name.size());
-    detail::cell_ptr next;
-    for (auto& child : at->children()) {
-      if (child->name() == name && child->current_phase() != detail::phase::stopped) {
-        next = std::move(child);
-        break;
-      }
-    }
-    if (!next) return nullptr;
-    at = std::move(next);
+    at = at->child_named(name);
+    if (!at) return nullptr;
   }
   return at == guardian_ ? nullptr : at;
 }

@@ -11,8 +11,9 @@ namespace weir::detail {
 
 // Depth-first from the new arc's target, over the arcs of waiting actors,
 // looking for the new arc's waiter. The graph is sparse (an actor waits on
-// one edge, plus its asks), so this touches only actors that wait.
-std::vector<const wait_arc*> wait_graph::path_back(const wait_arc& arc) const {
+// one edge, plus its asks), so this touches only actors that wait. Empty when
+// the arc waits on its own waiter (a cycle of one); nullopt when no cycle.
+std::optional<std::vector<const wait_arc*>> wait_graph::path_back(const wait_arc& arc) const {
   std::unordered_map<const cell*, const wait_arc*> reached_by{{arc.target, nullptr}};
   std::vector<const cell*> stack{arc.target};
   while (!stack.empty()) {
@@ -33,7 +34,7 @@ std::vector<const wait_arc*> wait_graph::path_back(const wait_arc& arc) const {
       if (reached_by.emplace(next.target, &next).second) stack.push_back(next.target);
     }
   }
-  return {};
+  return std::nullopt;
 }
 
 namespace {
@@ -66,15 +67,9 @@ std::optional<deadlock_report> wait_graph::add(const wait_arc& arc, deadlock_rem
   std::lock_guard lock(mutex_);
   out_[arc.waiter].push_back(arc);
   if (!waiting(arc)) return std::nullopt;
-  if (arc.target == arc.waiter) {  // waiting on oneself: a cycle of one
-    deadlock_report report;
-    report.cycle.push_back(describe(arc));
-    report.remedy = remedy;
-    if (remedy == deadlock_remedy::grant_credit && arc.edge != nullptr) arc.edge->grant_overflow_credit();
-    return report;
-  }
-  std::vector<const wait_arc*> back = path_back(arc);
-  if (back.empty()) return std::nullopt;
+  const std::optional<std::vector<const wait_arc*>> found = path_back(arc);
+  if (!found) return std::nullopt;
+  const std::vector<const wait_arc*>& back = *found;
   deadlock_report report;
   report.remedy = remedy;
   report.cycle.push_back(describe(arc));

@@ -1,5 +1,6 @@
 #include <weir/supervisor.hpp>
 
+#include <weir/detail/duration_text.hpp>
 #include <weir/detail/type_name.hpp>
 
 #include <spdlog/logger.h>
@@ -9,14 +10,8 @@
 #include <stdexcept>
 
 namespace weir {
-namespace {
 
-std::string ms(clock::duration d) {
-  return std::to_string(std::chrono::duration_cast<std::chrono::milliseconds>(d).count()) + " ms";
-}
-
-}  // namespace
-
+using detail::milliseconds_text;
 supervisor::supervisor(supervisor_flags flags, std::vector<child_spec> children)
     : flags_(std::move(flags)), jitter_state_(id() * 0x9E3779B97F4A7C15ULL | 1U) {
   const std::string where = "weir::supervisor " + path();
@@ -127,9 +122,10 @@ bool supervisor::note_restart(const child& c, const exit_reason& reason) {
   while (now - recent_restarts_.front() > flags_.period) recent_restarts_.pop_front();
   if (recent_restarts_.size() <= static_cast<std::size_t>(flags_.intensity)) return true;
   exit_reason give_up{exit_kind::crashed,
-                      "restart intensity reached: " + std::to_string(recent_restarts_.size()) + " restarts within " +
-                          ms(flags_.period) + " (at most " + std::to_string(flags_.intensity) + "); last: " +
-                          path() + "/" + c.spec.name + " " + reason.to_string()};
+                      "restart intensity reached: " + std::to_string(recent_restarts_.size()) +
+                          " restarts within " + milliseconds_text(flags_.period) + " (at most " +
+                          std::to_string(flags_.intensity) + "); last: " + path() + "/" + c.spec.name + " " +
+                          reason.to_string()};
   log().error("weir: supervisor {} gives up: {}", path(), give_up.detail);
   own_cell().begin_stop(std::move(give_up));  // children stop in reverse start order, then we fail upward
   return false;
@@ -156,7 +152,7 @@ void supervisor::stop_next_in_group() {
     if (const auto trigger = index_of(trigger_)) delay = backoff_delay(children_[*trigger]);
   }
   if (delay > clock::duration::zero()) {
-    log().info("weir: {} waits {} before restarting {}", path(), ms(delay), trigger_);
+    log().info("weir: {} waits {} before restarting {}", path(), milliseconds_text(delay), trigger_);
     (void)start_timer(delay, [this, members = std::move(members)] { restart_now(members); });
   } else {
     restart_now(members);

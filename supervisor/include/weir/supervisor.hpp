@@ -5,7 +5,6 @@
 #include <weir/ask.hpp>
 #include <weir/child_spec.hpp>
 #include <weir/supervisor_flags.hpp>
-#include <weir/timer_handle.hpp>
 
 #include <cstdint>
 #include <deque>

@@ -21,6 +21,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <typeinfo>
 #include <vector>
 
@@ -182,6 +183,9 @@ class cell {
   /// The live children, oldest first (references, so they stay valid).
   /// Any thread: walks the tree under each parent's small lock.
   [[nodiscard]] std::vector<cell_ptr> children() const;
+  /// The first child named `name` that has not stopped for good, or null.
+  /// Any thread, like children().
+  [[nodiscard]] cell_ptr child_named(std::string_view name) const;
   /// The behaviour's dynamic type (fixed at spawn; the same across restarts).
   [[nodiscard]] const std::type_info* behavior_type() const noexcept { return behavior_type_; }
 
@@ -327,6 +331,8 @@ class cell {
   void finish_stop();
   void finalize();
   void notify_watchers() noexcept;
+  /// Removes and returns the shutdown timer armed for `child`; null if none.
+  std::shared_ptr<armed_timer> take_stop_timer(const cell& child) noexcept;
   void cancel_stop_timer(const cell& child) noexcept;
   void discard(envelope* item) noexcept;
   void close_mailbox() noexcept;

@@ -48,7 +48,7 @@ class wait_graph {
   [[nodiscard]] std::size_t size() const;
 
  private:
-  [[nodiscard]] std::vector<const wait_arc*> path_back(const wait_arc& arc) const;
+  [[nodiscard]] std::optional<std::vector<const wait_arc*>> path_back(const wait_arc& arc) const;
   static bool waiting(const wait_arc& arc) noexcept;
   mutable std::mutex mutex_;
   std::unordered_map<const cell*, std::vector<wait_arc>> out_;
