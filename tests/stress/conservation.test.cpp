@@ -9,6 +9,7 @@
 #include <weir/edge.hpp>
 #include <weir/system.hpp>
 
+#include "children.hpp"
 #include "scale.hpp"
 #include "watchdog.hpp"
 
@@ -35,11 +36,16 @@ struct reading {
 
 class victim : public weir::actor<job, poison, weir::pulse<tick>, reading, weir::key_batch<int>> {
  public:
+  explicit victim(weir::test::countdown* started) : started_(started) {}
+  void on_start() override { started_->arrive(); }  // restarts arrive again: harmless
   void on_message(job&) override {}
   void on_message(poison&) override { throw std::runtime_error("injected"); }
   void on_message(weir::pulse<tick>&) override {}
   void on_message(reading&) override {}
   void on_message(weir::key_batch<int>&) override {}
+
+ private:
+  weir::test::countdown* started_;
 };
 
 // One policy per edge, chosen by the seed: every kind appears.
@@ -141,14 +147,13 @@ TEST_CASE("conservation: every policy, injected crashes and restarts, sent = han
     flags.intensity = std::numeric_limits<int>::max();
     flags.period = 1h;
     std::vector<weir::child_spec> specs;
-    for (std::size_t i = 0; i < workers; ++i) specs.push_back(weir::worker<victim>("v" + std::to_string(i)));
-    auto sup = sys.spawn<weir::supervisor>("victims", flags, std::move(specs));
-    std::vector<weir::handle<victim>> handles;
+    weir::test::countdown started(workers);
     for (std::size_t i = 0; i < workers; ++i) {
-      std::optional<weir::handle<victim>> h;
-      while (!(h = sys.find<victim>("/victims/v" + std::to_string(i)))) std::this_thread::yield();
-      handles.push_back(*h);
+      specs.push_back(weir::worker<victim>("v" + std::to_string(i), &started));
     }
+    auto sup = sys.spawn<weir::supervisor>("victims", flags, std::move(specs));
+    started.wait();
+    const auto handles = weir::test::started_children<victim>(sys, "/victims/v", workers);
     weir::test::countdown sent_all(senders);
     std::vector<std::vector<weir::edge_stats>> stats(senders);
     std::vector<std::vector<sent_counts>> counts(senders);

@@ -7,6 +7,7 @@
 #include <weir/edge.hpp>
 #include <weir/system.hpp>
 
+#include "children.hpp"
 #include "scale.hpp"
 #include "watchdog.hpp"
 
@@ -38,13 +39,15 @@ struct go {};
 // Each worker's row is written only on that worker's strand.
 struct ledger {
   ledger(std::size_t workers, std::size_t producers, std::uint64_t expected)
-      : next(workers, std::vector<std::uint32_t>(producers, 0)), expected(expected), all_consumed(1) {}
+      : next(workers, std::vector<std::uint32_t>(producers, 0)), expected(expected), started(workers),
+        all_consumed(1) {}
   std::vector<std::vector<std::uint32_t>> next;
   std::atomic<std::uint64_t> jobs{0};
   std::atomic<std::uint64_t> poisons{0};
   std::atomic<std::uint64_t> out_of_order{0};
   std::atomic<std::uint64_t> consumed{0};
   const std::uint64_t expected;
+  weir::test::countdown started;  // each worker's first on_start (restarts arrive again: harmless)
   weir::test::countdown all_consumed;
 
   void consume(std::size_t worker, std::uint32_t producer, std::uint32_t seq) {
@@ -57,6 +60,7 @@ struct ledger {
 class storm_worker : public weir::actor<job, poison> {
  public:
   storm_worker(std::size_t index, ledger* book) : index_(index), book_(book) {}
+  void on_start() override { book_->started.arrive(); }
   void on_message(job& j) override {
     book_->jobs.fetch_add(1);
     book_->consume(index_, j.producer, j.seq);
@@ -147,12 +151,8 @@ TEST_CASE("restart storm: thousands of crashes under traffic, exact accounting, 
     specs.push_back(weir::worker<storm_worker>("w" + std::to_string(i), i, &book));
   }
   auto sup = sys.spawn<weir::supervisor>("storm", flags, std::move(specs));
-  std::vector<weir::handle<storm_worker>> handles;
-  for (std::size_t i = 0; i < workers; ++i) {
-    std::optional<weir::handle<storm_worker>> h;
-    while (!(h = sys.find<storm_worker>("/storm/w" + std::to_string(i)))) std::this_thread::yield();  // started async
-    handles.push_back(*h);
-  }
+  book.started.wait();
+  const auto handles = weir::test::started_children<storm_worker>(sys, "/storm/w", workers);
   std::vector<weir::handle<storm_producer>> senders;
   for (std::uint32_t p = 0; p < producers; ++p) {
     senders.push_back(sys.spawn<storm_producer>("p" + std::to_string(p), p, handles, per_producer, poison_every,
