@@ -122,7 +122,10 @@ TEST_CASE("a 2-cycle of bounded edges is reported when it closes, naming both ac
   CHECK(f.t.system.waits() == 2);
   CHECK(f.t.system.tree_text() ==
         "/a  suspended  handled=2 queued=1  waits for credit on /a -> /b\n"
-        "/b  suspended  handled=2 queued=1  waits for credit on /b -> /a\n");  // wire, kick
+        "/b  suspended  handled=2 queued=1  waits for credit on /b -> /a\n"  // wire, kick
+        "cycle: /a waits for credit on /a -> /b (weir::interface<(anonymous namespace)::token, (anonymous "
+        "namespace)::question>, 1 of 1 unconsumed); /b waits for credit on /b -> /a (weir::interface<(anonymous "
+        "namespace)::token, (anonymous namespace)::question>, 1 of 1 unconsumed); the cycle closes there\n");
 }
 
 TEST_CASE("a 3-cycle is reported once, with its three members in wait order") {

@@ -500,7 +500,7 @@ TEST_CASE("tree_text shows the tree with states, counts, restarts and waits") {
   (void)b.send(work{2});
   f.t.run_until_idle();
   CHECK(f.t.system.tree_text() ==
-        "/sup  running  handled=0 queued=0\n"
-        "  /sup/a  running  handled=1 queued=0 restarts=1\n"
-        "  /sup/b  running  handled=0 queued=1\n");
+        "/sup  idle  handled=0 queued=0\n"
+        "  /sup/a  idle  handled=1 queued=0 restarts=1\n"
+        "  /sup/b  paused  handled=0 queued=1\n");
 }

@@ -300,8 +300,16 @@ thread_local cell* being_built = nullptr;
 // The turn in progress on this thread, and its held wake-up (see cell.hpp).
 
 struct turn_scope {
-  explicit turn_scope(cell& self) noexcept : self(self), previous(active) { active = this; }
+  explicit turn_scope(cell& self) noexcept : self(self), previous(active) {
+    active = this;
+    if (self.rt_->insight) {  // tell the watchdog which actor this thread runs
+      slot = &self.rt_->slots.mine();
+      previous_actor = slot->actor.load(std::memory_order_relaxed);
+      slot->actor.store(self.id(), std::memory_order_relaxed);
+    }
+  }
   ~turn_scope() {
+    if (slot != nullptr) slot->actor.store(previous_actor, std::memory_order_relaxed);
     active = previous;
     // The turn is over and this thread is about to be free: the last actor it
     // woke runs next, here, without waking another thread.
@@ -321,8 +329,46 @@ struct turn_scope {
   cell& self;
   turn_scope* previous;
   cell* held = nullptr;
+  turn_slot* slot = nullptr;  // insight on: this thread's slot
+  actor_id previous_actor = 0;
   static thread_local turn_scope* active;
 };
+
+/// Brackets one handler for insight: the watchdog sees which message runs
+/// since when (to report it while it blocks), and the cell keeps when it
+/// last made progress and its longest handler, all in coarse time: a few
+/// relaxed stores, no clock read.
+class handler_stamp {
+ public:
+  handler_stamp(cell& self, const std::type_info& what) noexcept
+      : self_(self), slot_(turn_scope::active != nullptr ? turn_scope::active->slot : nullptr) {
+    if (slot_ == nullptr) return;
+    began_ = self.rt_->coarse_ms.load(std::memory_order_relaxed);
+    slot_->since_ms.store(began_, std::memory_order_relaxed);
+    slot_->message.store(&what, std::memory_order_relaxed);
+    slot_->handlers.store(slot_->handlers.load(std::memory_order_relaxed) + 1, std::memory_order_release);
+  }
+  ~handler_stamp() {
+    if (slot_ == nullptr) return;
+    slot_->message.store(nullptr, std::memory_order_relaxed);
+    const std::int64_t now = self_.rt_->coarse_ms.load(std::memory_order_relaxed);
+    const auto took = static_cast<std::uint32_t>(now - began_);
+    if (took > self_.longest_handler_ms_.load(std::memory_order_relaxed)) {
+      self_.longest_handler_ms_.store(took, std::memory_order_relaxed);
+    }
+    self_.last_progress_ms_.store(static_cast<std::uint32_t>(now), std::memory_order_relaxed);
+  }
+  handler_stamp(const handler_stamp&) = delete;
+  handler_stamp& operator=(const handler_stamp&) = delete;
+
+ private:
+  cell& self_;
+  turn_slot* slot_;
+  std::int64_t began_ = 0;
+};
+
+/// What the watchdog names while on_start runs.
+struct on_start_handler {};
 
 thread_local turn_scope* turn_scope::active = nullptr;
 
@@ -343,7 +389,10 @@ cell::cell(std::shared_ptr<runtime> rt, cell_ptr parent, std::string name, std::
       parent_(std::move(parent)),
       name_(std::move(name)),
       strand_(boost::asio::make_strand(*rt_->io)),
-      fifos_(user_inboxes + first_user_inbox) {}
+      fifos_(user_inboxes + first_user_inbox) {
+  last_progress_ms_.store(static_cast<std::uint32_t>(rt_->coarse_ms.load(std::memory_order_relaxed)),
+                          std::memory_order_relaxed);
+}
 
 cell::~cell() {
   // Normally everything was drained at stop; a cell whose spawn failed in
@@ -566,7 +615,8 @@ void cell::suspend_on(edge_state& edge) {
   extras().suspended_since = rt_->clock->now();
   record_wait(reinterpret_cast<std::uintptr_t>(&edge),
               wait_record{wait_kind::credit, edge.describe(), edge.receiver.id(), extras().suspended_since});
-  note_wait(wait_arc{this, wait_kind::credit, reinterpret_cast<std::uintptr_t>(&edge), &edge.receiver, &edge});
+  note_wait(wait_arc{this, wait_kind::credit, reinterpret_cast<std::uintptr_t>(&edge), &edge.receiver, &edge,
+                     extras().suspended_since});
   if (rt_->logger->should_log(spdlog::level::debug)) {
     rt_->logger->debug("weir: actor {} suspended: no credit on edge {}", path(), edge.describe());
   }
@@ -762,6 +812,7 @@ void cell::start_behavior() {
     return;
   }
   try {
+    const handler_stamp stamp(*this, typeid(on_start_handler));
     behavior_->on_start();
     started_ = true;
   } catch (...) {
@@ -841,6 +892,7 @@ void bump(std::atomic<std::uint64_t>& counter) noexcept {
 
 void cell::handle_one(cell_envelope* item) {
   envelope_ptr owned(item);
+  const handler_stamp stamp(*this, item->type());
   if (!is_user_inbox(item->inbox)) {
     try {
       item->deliver(*this);
@@ -1185,7 +1237,7 @@ std::uint64_t cell::begin_ask(const cell& target, clock::duration timeout, std::
   const clock::time_point now = rt_->clock->now();
   book->pending.emplace(id, pending_ask{std::move(on_reply), std::move(on_error), std::move(timer), &target, now});
   record_wait(id, wait_record{wait_kind::reply, target.path(), target.id(), now});
-  note_wait(wait_arc{this, wait_kind::reply, id, &target, nullptr});
+  note_wait(wait_arc{this, wait_kind::reply, id, &target, nullptr, now});
   pending_asks_.fetch_add(1, std::memory_order_relaxed);
   return id;
 }

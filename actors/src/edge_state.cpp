@@ -1,17 +1,33 @@
 #include <weir/detail/cell.hpp>
 #include <weir/detail/edge_state.hpp>
+#include <weir/detail/runtime.hpp>
 
 namespace weir::detail {
 
-edge_state::edge_state(cell& receiver, edge_policy policy, std::string label, ownership owner, depth_source depth)
+edge_state::edge_state(cell& receiver, edge_policy policy, std::string label, ownership owner, depth_source depth,
+                       std::string coalescing_kind)
     : policy(std::move(policy)),
       receiver(receiver),
       label(std::move(label)),
       counted_(owner == ownership::sender),
-      depth_from_counters_(depth == depth_source::counters) {}
+      depth_from_counters_(depth == depth_source::counters),
+      coalescing_kind_(std::move(coalescing_kind)),
+      runtime_(receiver.rt_shared()) {
+  runtime_->edges.add(this);
+}
+
+edge_state::~edge_state() { runtime_->edges.remove(this); }
 
 std::string edge_state::describe() const {
   return label.empty() ? "ad hoc -> " + receiver.path() : label;
+}
+
+std::string edge_state::policy_text() const {
+  if (!coalescing_kind_.empty()) return coalescing_kind_;
+  if (const bounded* b = as_bounded()) {
+    return "bounded(" + std::to_string(b->capacity) + ", " + std::string(to_string(b->on_full)) + ")";
+  }
+  return as_unbounded()->penalty ? "unbounded(penalty)" : "unbounded";
 }
 
 std::string edge_state::label_for(const cell& receiver) {

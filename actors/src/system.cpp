@@ -3,7 +3,11 @@
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
 
+#include <weir/detail/take_snapshot.hpp>
 #include <weir/detail/type_name.hpp>
+#include <weir/detail/watchdog.hpp>
+
+#include <boost/asio/signal_set.hpp>
 
 #include <condition_variable>
 #include <mutex>
@@ -21,6 +25,11 @@ std::shared_ptr<spdlog::logger> default_logger() {
 
 }  // namespace
 
+struct system::insight_parts {
+  std::unique_ptr<detail::watchdog> watchdog;
+  std::unique_ptr<boost::asio::signal_set> sigusr1;
+};
+
 system::system(system_config config) {
   validate(config);
   const bool manual = config.execution == execution_mode::manual;
@@ -33,7 +42,10 @@ system::system(system_config config) {
   rt_->clock = rt_->config.clock ? rt_->config.clock : make_real_clock(*io_);
   rt_->io = io_.get();
   rt_->owner = this;
+  rt_->insight = rt_->config.insight.enabled;
+  rt_->started_at = rt_->clock->now();
   guardian_ = detail::cell::make_guardian(rt_);
+  start_insight();
 
   if (!manual) {
     threads_.reserve(rt_->config.threads);
@@ -71,6 +83,7 @@ void system::shutdown() {
   if (shut_down_.exchange(true)) return;
   guardian_->request_stop(exit_kind::shutdown);
   wait_for_guardian();
+  stop_insight();
   work_.reset();
   io_->stop();
   for (auto& thread : threads_) thread.join();
@@ -155,43 +168,47 @@ void system::check_type(const detail::cell& found, const std::type_info& wanted)
   }
 }
 
-namespace {
-
-std::string_view state_of(const detail::cell& c) {
-  switch (c.current_phase()) {
-    case detail::phase::created: return "starting";
-    case detail::phase::stopping: return "stopping";
-    case detail::phase::exited: return "exited";
-    case detail::phase::stopped: return "stopped";
-    case detail::phase::running: break;
+void system::start_insight() {
+  insight_ = std::make_unique<insight_parts>();
+  const insight_config& config = rt_->config.insight;
+  const bool threads = rt_->config.execution == execution_mode::thread_pool;
+  if (config.enabled) {
+    insight_->watchdog = std::make_unique<detail::watchdog>(*rt_, guardian_);
+    if (threads && config.watchdog_thread) insight_->watchdog->start_thread();
   }
-  if (c.is_suspended()) return "suspended";
-  if (c.is_paused()) return "paused";
-  if (c.pending_asks() > 0) return "waiting-reply";
-  return "running";
+  if (threads && config.dump_on_sigusr1) {
+    insight_->sigusr1 = std::make_unique<boost::asio::signal_set>(*io_, SIGUSR1);
+    await_sigusr1();
+  }
 }
 
-void describe_subtree(const detail::cell& c, std::size_t depth, std::string& out) {
-  out.append(2 * depth, ' ');
-  out += c.path();
-  out += "  ";
-  out += state_of(c);
-  out += "  handled=" + std::to_string(c.handled()) + " queued=" + std::to_string(c.queued());
-  if (c.restarts() > 0) out += " restarts=" + std::to_string(c.restarts());
-  for (const wait_record& w : c.waits()) {
-    out += w.kind == wait_kind::credit ? "  waits for credit on " : "  waits for a reply from ";
-    out += w.on;
-  }
-  out += '\n';
-  for (const auto& child : c.children()) describe_subtree(*child, depth + 1, out);
+void system::await_sigusr1() {
+  insight_->sigusr1->async_wait([this](const boost::system::error_code& error, int) {
+    if (error) return;  // cancelled at shutdown
+    log_tree(spdlog::level::info);
+    await_sigusr1();
+  });
 }
 
-}  // namespace
+void system::stop_insight() {
+  if (insight_->watchdog) insight_->watchdog->stop_thread();
+  if (insight_->sigusr1) insight_->sigusr1->cancel();
+}
 
-std::string system::tree_text() const {
-  std::string out;
-  for (const auto& top : guardian_->children()) describe_subtree(*top, 0, out);
-  return out;
+system_snapshot system::snapshot() const { return detail::take_snapshot(*rt_, *guardian_, insight_->watchdog.get()); }
+
+std::string system::tree_text() const { return snapshot().to_text(); }
+
+void system::log_tree(spdlog::level::level_enum level) const {
+  rt_->logger->log(level, "weir: actor tree\n{}", tree_text());
+}
+
+void system::watchdog_tick() {
+  if (insight_->watchdog) insight_->watchdog->tick();
+}
+
+std::vector<lint> system::lints() const {
+  return insight_->watchdog ? insight_->watchdog->lints() : std::vector<lint>{};
 }
 
 }  // namespace weir

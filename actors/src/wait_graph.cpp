@@ -107,6 +107,50 @@ std::size_t wait_graph::size() const {
   return n;
 }
 
+std::vector<wait_entry> wait_graph::entries() const {
+  std::vector<wait_entry> out;
+  std::lock_guard lock(mutex_);
+  for (const auto& [waiter, arcs] : out_) {
+    for (const wait_arc& arc : arcs) {
+      deadlock_report::member m = describe(arc);
+      out.push_back(wait_entry{m.id, std::move(m.path), wait_record{arc.kind, std::move(m.on), arc.target->id(), arc.since}});
+    }
+  }
+  std::sort(out.begin(), out.end(), [](const wait_entry& a, const wait_entry& b) {
+    return a.record.since != b.record.since ? a.record.since < b.record.since : a.waiter < b.waiter;
+  });
+  return out;
+}
+
+std::vector<deadlock_report> wait_graph::cycles(deadlock_remedy remedy) const {
+  std::vector<deadlock_report> out;
+  std::vector<std::vector<actor_id>> seen;  // each cycle's members, sorted
+  std::lock_guard lock(mutex_);
+  for (const auto& [waiter, arcs] : out_) {
+    for (const wait_arc& arc : arcs) {
+      if (!waiting(arc)) continue;
+      const std::optional<std::vector<const wait_arc*>> back = path_back(arc);
+      if (!back) continue;
+      deadlock_report report;
+      report.remedy = remedy;
+      report.cycle.push_back(describe(arc));
+      for (const wait_arc* step : *back) report.cycle.push_back(describe(*step));
+      // Each cycle starts at its oldest actor, whichever arc found it.
+      std::rotate(report.cycle.begin(),
+                  std::min_element(report.cycle.begin(), report.cycle.end(),
+                                   [](const auto& a, const auto& b) { return a.id < b.id; }),
+                  report.cycle.end());
+      std::vector<actor_id> members;
+      for (const auto& m : report.cycle) members.push_back(m.id);
+      std::sort(members.begin(), members.end());
+      if (std::find(seen.begin(), seen.end(), members) != seen.end()) continue;
+      seen.push_back(std::move(members));
+      out.push_back(std::move(report));
+    }
+  }
+  return out;
+}
+
 }  // namespace weir::detail
 
 namespace weir {

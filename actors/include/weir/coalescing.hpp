@@ -39,7 +39,8 @@ template <class Tag>
 class pulse_state final : public carrier_state {
  public:
   pulse_state(cell& receiver, std::string label, std::pair<make_node_fn, inbox_index> route)
-      : carrier_state(receiver, unbounded{.penalty = std::nullopt}, std::move(label), route.second),
+      : carrier_state(receiver, unbounded{.penalty = std::nullopt}, std::move(label), route.second,
+                      "pulse"),
         make_(route.first) {}
 
   send_result fire() {
@@ -67,7 +68,8 @@ template <class M>
 class latest_state final : public carrier_state {
  public:
   latest_state(cell& receiver, std::string label, std::pair<make_node_fn, inbox_index> route)
-      : carrier_state(receiver, unbounded{.penalty = std::nullopt}, std::move(label), route.second),
+      : carrier_state(receiver, unbounded{.penalty = std::nullopt}, std::move(label), route.second,
+                      "latest"),
         make_(route.first) {}
 
   send_result send(M value) {
@@ -108,7 +110,8 @@ template <class Key>
 class keyed_state final : public carrier_state {
  public:
   keyed_state(cell& receiver, std::string label, std::pair<make_node_fn, inbox_index> route, keyed_merge policy)
-      : carrier_state(receiver, unbounded{.penalty = std::nullopt}, std::move(label), route.second),
+      : carrier_state(receiver, unbounded{.penalty = std::nullopt}, std::move(label), route.second,
+                      "keyed(" + std::to_string(policy.key_bound) + ")"),
         make_(route.first),
         bound_(policy.key_bound) {}
 

@@ -2,6 +2,7 @@
 // weir/config.hpp — how an actor system is set up.
 
 #include <weir/deadlock.hpp>
+#include <weir/insight_config.hpp>
 #include <weir/mailbox/policy.hpp>
 
 #include <cstddef>
@@ -64,6 +65,9 @@ struct system_config {
   /// Told of every wait-for cycle, on the thread of the actor whose wait
   /// closed it, inside its turn: hand the report over, do not block.
   std::function<void(const deadlock_report&)> on_deadlock;
+
+  /// Snapshots, the watchdog and its lints (see insight_config.hpp).
+  insight_config insight{};
 
   static std::size_t default_threads() noexcept {
     const unsigned n = std::thread::hardware_concurrency();

@@ -176,6 +176,7 @@ class handle {
   send_result send_via(detail::edge_state& edge, M&& message) const {
     using message_type = std::remove_cvref_t<M>;
     const auto make = factories_.make[detail::position_of<message_type, detail::messages_of<Interface>>::value];
+    edge.note_message_bytes(sizeof(detail::cell_envelope) + sizeof(message_type));
     if constexpr (std::is_same_v<M, message_type>) {  // a non-const rvalue
       return cell_->send_on(edge, make, std::addressof(message));
     } else {

@@ -46,8 +46,11 @@ class carrier_node final : public cell_envelope {
 /// receiver's strand; the pending state is guarded by the subclass.
 class carrier_state : public edge_state {
  public:
-  carrier_state(cell& receiver, edge_policy policy, std::string label, inbox_index inbox)
-      : edge_state(receiver, std::move(policy), std::move(label), ownership::sender, depth_source::counters),
+  /// `kind` names a coalescing edge ("pulse", "latest", "keyed(64)") for
+  /// reports; empty for a ring, which reports its bounded policy.
+  carrier_state(cell& receiver, edge_policy policy, std::string label, inbox_index inbox, std::string kind = {})
+      : edge_state(receiver, std::move(policy), std::move(label), ownership::sender, depth_source::counters,
+                   std::move(kind)),
         node_(*this, inbox) {
     node_.edge = this;
   }

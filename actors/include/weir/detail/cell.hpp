@@ -281,6 +281,17 @@ class cell {
   [[nodiscard]] std::uint32_t pending_asks() const noexcept { return pending_asks_.load(std::memory_order_relaxed); }
   /// What the actor waits for right now: suspensions and pending asks.
   [[nodiscard]] std::vector<wait_record> waits() const;
+  /// True while the actor has nothing to do and no turn is scheduled.
+  [[nodiscard]] bool is_asleep() const noexcept { return queue_.asleep(); }
+  /// Coarse times (ms of system age, see runtime::coarse_ms): when it last
+  /// finished a handler or started, and the longest any handler ran. Zero
+  /// when insight is off.
+  [[nodiscard]] std::uint32_t last_progress_ms() const noexcept {
+    return last_progress_ms_.load(std::memory_order_relaxed);
+  }
+  [[nodiscard]] std::uint32_t longest_handler_ms() const noexcept {
+    return longest_handler_ms_.load(std::memory_order_relaxed);
+  }
   /// Replies that arrived after their ask had timed out (counted, dropped).
   [[nodiscard]] std::uint64_t late_replies() const noexcept { return late_replies_.load(std::memory_order_relaxed); }
   /// Runs `fn` on behalf of the actor outside a message (an Asio completion
@@ -298,6 +309,7 @@ class cell {
   friend void intrusive_ptr_add_ref(cell* c) noexcept;
   friend void intrusive_ptr_release(cell* c) noexcept;
   friend struct turn_scope;
+  friend class handler_stamp;
 
   send_result enqueue_user(cell_envelope* message) noexcept;
   void after_user_code();
@@ -402,6 +414,8 @@ class cell {
   std::uint32_t local_count_ = 0;        // envelopes sitting in fifos_
   bool stalled_turn_ = false;            // testing::stall skipped a turn
   std::atomic<std::uint64_t> handled_{0};
+  std::atomic<std::uint32_t> last_progress_ms_{0};    // insight: see last_progress_ms()
+  std::atomic<std::uint32_t> longest_handler_ms_{0};
   edge_state* dirty_edges_ = nullptr;      // consumed from this turn, credit not yet handed back
   std::int64_t consumed_unpublished_ = 0;  // likewise for queued_
 };

@@ -15,6 +15,7 @@
 namespace weir::detail {
 
 class cell;
+struct runtime;
 
 /// One sender -> receiver edge. The sender's end (weir::edge) owns it; every
 /// message sent on it points to it, so the receiver can count, hand credit
@@ -38,10 +39,10 @@ class edge_state {
   enum class depth_source : std::uint8_t { in_flight_count, counters };
 
   edge_state(cell& receiver, edge_policy policy, std::string label, ownership owner = ownership::sender,
-             depth_source depth = depth_source::in_flight_count);
+             depth_source depth = depth_source::in_flight_count, std::string coalescing_kind = {});
   edge_state(const edge_state&) = delete;
   edge_state& operator=(const edge_state&) = delete;
-  virtual ~edge_state() = default;  // coalescing edges add state (see coalescing.hpp)
+  virtual ~edge_state();  // coalescing edges add state (see coalescing.hpp)
 
   const edge_policy policy;
   cell& receiver;
@@ -55,6 +56,10 @@ class edge_state {
   /// "<sending actor's path> -> <receiver's path>"; "(outside)" when the
   /// edge is opened by a thread that is not an actor.
   static std::string label_for(const cell& receiver);
+
+  /// "bounded(16, suspend)", "unbounded", "unbounded(penalty)", or a
+  /// coalescing edge's kind ("pulse", "latest", "keyed(64)").
+  [[nodiscard]] std::string policy_text() const;
 
   [[nodiscard]] const bounded* as_bounded() const noexcept { return std::get_if<bounded>(&policy); }
   [[nodiscard]] const unbounded* as_unbounded() const noexcept { return std::get_if<unbounded>(&policy); }
@@ -96,6 +101,15 @@ class edge_state {
   bool block_for_credit(const std::optional<std::chrono::nanoseconds>& timeout);
 
   [[nodiscard]] edge_stats stats() const noexcept;
+  /// Sender: remembers the largest message node sent, for the bytes-queued
+  /// estimate of snapshots (a relaxed load, a store only when it grows).
+  void note_message_bytes(std::size_t bytes) noexcept {
+    const auto n = static_cast<std::uint32_t>(bytes);
+    if (n > largest_message_.load(std::memory_order_relaxed)) largest_message_.store(n, std::memory_order_relaxed);
+  }
+  [[nodiscard]] std::uint32_t largest_message() const noexcept {
+    return largest_message_.load(std::memory_order_relaxed);
+  }
   /// True for a bounded drop_oldest edge, which keeps its messages in a ring.
   [[nodiscard]] bool is_ring() const noexcept { return is_ring_; }
 
@@ -122,6 +136,9 @@ class edge_state {
 
   const bool counted_;
   const bool depth_from_counters_;
+  const std::string coalescing_kind_;  // for policy_text(); empty for plain edges
+  const std::shared_ptr<runtime> runtime_;  // whose edge registry lists this edge
+  std::atomic<std::uint32_t> largest_message_{0};
 
  protected:
   bool is_ring_ = false;

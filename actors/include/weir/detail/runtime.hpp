@@ -3,6 +3,8 @@
 
 #include <weir/clock.hpp>
 #include <weir/config.hpp>
+#include <weir/detail/edge_registry.hpp>
+#include <weir/detail/turn_slots.hpp>
 #include <weir/detail/wait_graph.hpp>
 
 #include <boost/asio/io_context.hpp>
@@ -41,6 +43,21 @@ struct runtime {
   std::atomic<std::int64_t> live{0};  // launched and not yet stopped
   std::atomic<std::uint64_t> deadlocks{0};
   wait_graph waits;
+
+  // Insight (see insight_config). `coarse_ms` is the system's age on its
+  // clock, in ms, as of the watchdog's last tick: handlers stamp themselves
+  // with it instead of reading a clock per message.
+  bool insight = false;  // config.insight.enabled, read on every handler
+  clock::time_point started_at{};
+  std::atomic<std::int64_t> coarse_ms{0};
+  turn_slots slots;
+  edge_registry edges;
+  /// Brings coarse_ms up to `now` (the clock's reading); returns it.
+  std::int64_t advance_coarse_clock(clock::time_point now) noexcept {
+    const auto age = std::chrono::duration_cast<std::chrono::milliseconds>(now - started_at).count();
+    coarse_ms.store(age, std::memory_order_relaxed);
+    return age;
+  }
 
   // Set when the root of the tree (the guardian) has stopped: shutdown waits on it.
   std::mutex stop_mutex;

@@ -1,12 +1,14 @@
 #pragma once
 // weir/detail/wait_graph.hpp — who waits on whom, system-wide, with cycle detection.
 
+#include <weir/clock.hpp>
 #include <weir/deadlock.hpp>
 #include <weir/wait_record.hpp>
 
 #include <cstdint>
 #include <mutex>
 #include <optional>
+#include <string>
 #include <unordered_map>
 #include <vector>
 
@@ -23,6 +25,14 @@ struct wait_arc {
   std::uintptr_t key = 0;  // the edge's address, or the ask's id
   const cell* target = nullptr;
   edge_state* edge = nullptr;  // credit waits
+  clock::time_point since{};
+};
+
+/// One arc as insight reports it: who waits, on what, since when.
+struct wait_entry {
+  actor_id waiter = 0;
+  std::string path;
+  wait_record record;
 };
 
 /// The wait-for graph. Arcs are added when a wait begins and removed when it
@@ -46,6 +56,11 @@ class wait_graph {
   void remove(const cell* waiter, wait_kind kind, std::uintptr_t key) noexcept;
   void remove_all(const cell* waiter) noexcept;
   [[nodiscard]] std::size_t size() const;
+  /// Every wait now, oldest waiter first (for lints and snapshots).
+  [[nodiscard]] std::vector<wait_entry> entries() const;
+  /// The cycles standing now, each once (for snapshots; cost: one search per
+  /// arc, only over actors that wait).
+  [[nodiscard]] std::vector<deadlock_report> cycles(deadlock_remedy remedy) const;
 
  private:
   [[nodiscard]] std::optional<std::vector<const wait_arc*>> path_back(const wait_arc& arc) const;

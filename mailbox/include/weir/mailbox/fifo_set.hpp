@@ -16,8 +16,20 @@ namespace weir {
 /// Thread safety: none; owned by one actor's strand.
 class fifo_set {
  public:
-  explicit fifo_set(std::size_t count)
-      : heap_(count > inline_count ? std::make_unique<envelope_fifo[]>(count) : nullptr), count_(count) {}
+  explicit fifo_set(std::size_t count) : count_(count) {
+    if (on_heap()) {
+      heap_ = new envelope_fifo[count];
+    } else {
+      std::uninitialized_default_construct_n(inline_, inline_count);
+    }
+  }
+  ~fifo_set() {
+    if (on_heap()) {
+      delete[] heap_;
+    } else {
+      std::destroy_n(inline_, inline_count);
+    }
+  }
   fifo_set(const fifo_set&) = delete;
   fifo_set& operator=(const fifo_set&) = delete;
 
@@ -28,10 +40,15 @@ class fifo_set {
 
  private:
   static constexpr std::size_t inline_count = 3;
-  envelope_fifo* data() noexcept { return heap_ ? heap_.get() : inline_; }
+  [[nodiscard]] bool on_heap() const noexcept { return count_ > inline_count; }
+  envelope_fifo* data() noexcept { return on_heap() ? heap_ : inline_; }
 
-  envelope_fifo inline_[inline_count];
-  std::unique_ptr<envelope_fifo[]> heap_;
+  // One or the other, as count_ says: a union keeps every actor's cell
+  // 8 bytes smaller than a pointer beside the inline FIFOs would.
+  union {
+    envelope_fifo inline_[inline_count];
+    envelope_fifo* heap_;
+  };
   std::size_t count_;
 };
 

@@ -1,0 +1,109 @@
+#pragma once
+// weir/snapshot.hpp — every actor of a running system, as one value.
+
+#include <weir/deadlock.hpp>
+#include <weir/lint.hpp>
+#include <weir/wait_record.hpp>
+
+#include <chrono>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace weir {
+
+/// What an actor is doing at the moment it is read.
+enum class actor_state : std::uint8_t {
+  starting,       ///< spawned, on_start not yet run
+  idle,           ///< nothing to do: asleep until a message arrives
+  scheduled,      ///< has work, waiting for a thread
+  running,        ///< a thread runs one of its handlers right now
+  suspended,      ///< out of credit on a bounded edge (see waits)
+  waiting_reply,  ///< has asks pending (and still serves other messages)
+  paused,         ///< not taking messages: paying a soft penalty, or its inbox paused
+  stopping,       ///< stopping its children, or running on_stop
+  exited,         ///< supervised, ended, its supervisor has not decided yet
+};
+
+constexpr std::string_view to_string(actor_state s) noexcept {
+  switch (s) {
+    case actor_state::starting: return "starting";
+    case actor_state::idle: return "idle";
+    case actor_state::scheduled: return "scheduled";
+    case actor_state::running: return "running";
+    case actor_state::suspended: return "suspended";
+    case actor_state::waiting_reply: return "waiting-reply";
+    case actor_state::paused: return "paused";
+    case actor_state::stopping: return "stopping";
+    case actor_state::exited: return "exited";
+  }
+  return "?";
+}
+
+/// One edge into an actor: its inbox as one sender sees it, with the edge's
+/// policy, credit and counters (see edge_stats for their meaning). Capacity
+/// and credit belong to edges, so an actor's inbox is reported per edge.
+struct inbox_snapshot {
+  std::string edge;         ///< "/sender -> /receiver", "ad hoc -> /receiver", "(outside) -> /receiver"
+  std::string carries;      ///< the message interface the edge was opened for ("" for ad hoc: all)
+  std::string policy;       ///< "bounded(16, suspend)", "unbounded", "unbounded(penalty)", "pulse", ...
+  std::int64_t depth = 0;   ///< accepted, not yet consumed
+  std::optional<std::int64_t> capacity;  ///< bounded edges only
+  std::optional<std::int64_t> credits;   ///< bounded edges only: capacity - depth (+ overflow credit)
+  std::uint64_t sent = 0;
+  std::uint64_t handled = 0;
+  std::uint64_t refused = 0;
+  std::uint64_t dropped = 0;
+  std::uint64_t coalesced = 0;
+  std::uint64_t dead_lettered = 0;
+  std::uint64_t approx_bytes = 0;  ///< depth x the largest message node seen on the edge
+};
+
+/// One actor, read without stopping it (see system::snapshot for consistency).
+struct actor_snapshot {
+  actor_id id = 0;
+  actor_id parent = 0;    ///< 0 for a top-level actor
+  std::string name;
+  std::string path;
+  std::string type;       ///< the behaviour's class
+  actor_state state = actor_state::idle;
+  /// While running: the message type being handled, and for how long.
+  std::string handling;
+  std::chrono::milliseconds handling_for{0};
+  std::vector<inbox_snapshot> inboxes;  ///< edges into it that are still open or hold messages
+  std::int64_t queued = 0;              ///< user messages not yet consumed, all inboxes
+  std::uint64_t approx_bytes_queued = 0;
+  std::uint64_t handled = 0;
+  std::uint64_t dead_letters = 0;
+  std::uint32_t restarts = 0;
+  std::vector<wait_record> waits;       ///< the edge or reply it waits on
+  /// Since it last finished a handler (or started): the watchdog's resolution.
+  std::chrono::milliseconds since_progress{0};
+  /// The longest a handler of this actor has run, to the watchdog's resolution.
+  std::chrono::milliseconds longest_handler{0};
+};
+
+/// The whole system at one call. Actors come in tree order: every parent
+/// before its children, siblings oldest first.
+struct system_snapshot {
+  std::chrono::milliseconds uptime{0};  ///< on the system's clock
+  std::vector<actor_snapshot> actors;
+  std::vector<deadlock_report> cycles;  ///< wait-for cycles standing now
+  std::vector<lint> lints;              ///< lints raised and still holding
+  std::int64_t live_actors = 0;
+  std::uint64_t started_actors = 0;
+  std::uint64_t dead_letters = 0;
+  std::uint64_t crashes = 0;
+  std::uint64_t deadlocks = 0;  ///< cycles detected so far
+  std::size_t waits = 0;
+
+  /// The tree as text, one line per actor indented under its parent, then
+  /// the cycles and lints: what system::tree_text() and the SIGUSR1 dump print.
+  [[nodiscard]] std::string to_text() const;
+  /// The actor with `path`, or null.
+  [[nodiscard]] const actor_snapshot* find(std::string_view path) const;
+};
+
+}  // namespace weir
