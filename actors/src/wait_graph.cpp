@@ -64,6 +64,7 @@ bool wait_graph::waiting(const wait_arc& arc) noexcept {
 }
 
 std::optional<deadlock_report> wait_graph::add(const wait_arc& arc, deadlock_remedy remedy) {
+  added_.fetch_add(1, std::memory_order_relaxed);
   std::lock_guard lock(mutex_);
   out_[arc.waiter].push_back(arc);
   if (!waiting(arc)) return std::nullopt;

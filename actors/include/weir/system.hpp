@@ -123,6 +123,9 @@ class system {
   [[nodiscard]] std::uint64_t deadlocks() const noexcept { return rt_->deadlocks.load(); }
   /// Waits in the wait-for graph right now (suspensions and pending asks).
   [[nodiscard]] std::size_t waits() const { return rt_->waits.size(); }
+  /// Waits that ever entered the wait-for graph: all the work the deadlock
+  /// detector has done (none while nobody waits).
+  [[nodiscard]] std::uint64_t waits_begun() const noexcept { return rt_->waits.added(); }
   /// Actors started since the system was made.
   [[nodiscard]] std::uint64_t started_actors() const noexcept { return rt_->started.load(); }
 

@@ -5,6 +5,7 @@
 #include <weir/deadlock.hpp>
 #include <weir/wait_record.hpp>
 
+#include <atomic>
 #include <cstdint>
 #include <mutex>
 #include <optional>
@@ -56,6 +57,8 @@ class wait_graph {
   void remove(const cell* waiter, wait_kind kind, std::uintptr_t key) noexcept;
   void remove_all(const cell* waiter) noexcept;
   [[nodiscard]] std::size_t size() const;
+  /// Waits ever added: the detector's whole workload (it runs per wait, never otherwise).
+  [[nodiscard]] std::uint64_t added() const noexcept { return added_.load(std::memory_order_relaxed); }
   /// Every wait now, oldest waiter first (for lints and snapshots).
   [[nodiscard]] std::vector<wait_entry> entries() const;
   /// The cycles standing now, each once (for snapshots; cost: one search per
@@ -66,6 +69,7 @@ class wait_graph {
   [[nodiscard]] std::optional<std::vector<const wait_arc*>> path_back(const wait_arc& arc) const;
   static bool waiting(const wait_arc& arc) noexcept;
   mutable std::mutex mutex_;
+  std::atomic<std::uint64_t> added_{0};
   std::unordered_map<const cell*, std::vector<wait_arc>> out_;
 };
 
