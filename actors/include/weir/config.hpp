@@ -52,19 +52,19 @@ struct system_config {
 
   /// The clock timers run on. Null means the real steady clock. Tests pass a
   /// testing::manual_clock to fire timers by hand.
-  std::shared_ptr<weir::clock> clock;
+  std::shared_ptr<weir::clock> clock{};
 
   /// Where the runtime logs (crashes, dead letters, lifecycle). Null means a
   /// logger named "weir" writing to stderr at level info. The library never
   /// writes to stdout.
-  std::shared_ptr<spdlog::logger> logger;
+  std::shared_ptr<spdlog::logger> logger{};
 
   /// What happens when a wait closes a cycle in the wait-for graph (see
   /// deadlock.hpp). It is always logged at error level first.
   deadlock_remedy deadlock = deadlock_remedy::report;
   /// Told of every wait-for cycle, on the thread of the actor whose wait
   /// closed it, inside its turn: hand the report over, do not block.
-  std::function<void(const deadlock_report&)> on_deadlock;
+  std::function<void(const deadlock_report&)> on_deadlock{};
 
   /// Snapshots, the watchdog and its lints (see insight_config.hpp).
   insight_config insight{};

@@ -51,7 +51,7 @@ struct insight_config {
 
   /// Told of every lint when it is first raised, on the watchdog's thread:
   /// hand it over, do not block.
-  std::function<void(const lint&)> on_lint;
+  std::function<void(const lint&)> on_lint{};
 };
 
 /// Throws std::invalid_argument naming the first invalid field.
