@@ -83,6 +83,14 @@ struct fixture {
     REQUIRE_MESSAGE(found != nullptr, path << " should be in the snapshot");
     return *found;
   }
+  /// "/s", taking no message from now on (testing::hold): queues build up.
+  weir::handle<sink> held_sink() {
+    auto s = t.system.spawn<sink>("s");
+    t.run_until_idle();
+    weir::testing::hold(s);
+    t.run_until_idle();
+    return s;
+  }
   std::vector<weir::lint> lints_of(weir::lint_kind kind) {
     std::vector<weir::lint> out;
     for (const weir::lint& l : t.system.lints()) {
@@ -131,10 +139,7 @@ TEST_CASE("a snapshot lists every actor in tree order, with parent, type, state 
 
 TEST_CASE("each edge into an actor is reported with its policy, depth, capacity, credits, drops and coalescing") {
   fixture f;
-  auto s = f.t.system.spawn<sink>("s");
-  f.t.run_until_idle();
-  weir::testing::hold(s);
-  f.t.run_until_idle();
+  auto s = f.held_sink();
 
   auto bounded_edge = weir::connect(s, weir::bounded{.capacity = 4, .on_full = weir::overflow_reaction::drop_newest});
   for (int i = 0; i < 6; ++i) (void)bounded_edge.send(job{i});
@@ -177,12 +182,9 @@ TEST_CASE("each edge into an actor is reported with its policy, depth, capacity,
 
 TEST_CASE("a suspended sender and an asker say what they wait on") {
   fixture f;
-  auto s = f.t.system.spawn<sink>("s");
+  auto s = f.held_sink();
   auto suspended = f.t.system.spawn<feeder>("suspended");
   auto asker = f.t.system.spawn<feeder>("asker");
-  f.t.run_until_idle();
-  weir::testing::hold(s);
-  f.t.run_until_idle();
   (void)suspended.send(feed{s, 2});
   (void)asker.send(ask_it{s});
   f.t.run_until_idle();
@@ -218,11 +220,8 @@ TEST_CASE("time since last progress is read on the system's clock") {
 
 TEST_CASE("long_wait: an actor suspended past the threshold is reported once, and cleared when it resumes") {
   fixture f{weir::insight_config{.wait_threshold = 1s, .quiescence_threshold = 1h}};
-  auto s = f.t.system.spawn<sink>("s");
+  auto s = f.held_sink();
   auto w = f.t.system.spawn<feeder>("w");
-  f.t.run_until_idle();
-  weir::testing::hold(s);
-  f.t.run_until_idle();
   (void)w.send(feed{s, 2});
   f.t.run_until_idle();
   REQUIRE(w.suspended());
@@ -281,10 +280,7 @@ TEST_CASE("quiescent_waiters: nothing runs while an actor waits for a reply nobo
 
 TEST_CASE("inbox_growth: a queue that rose at every sample over the window, past the minimum depth") {
   fixture f{weir::insight_config{.growth_window = 1000ms, .growth_samples = 5, .growth_min_depth = 1000}};
-  auto s = f.t.system.spawn<sink>("s");
-  f.t.run_until_idle();
-  weir::testing::hold(s);
-  f.t.run_until_idle();
+  auto s = f.held_sink();
   auto flood = weir::connect(s, weir::unbounded{.penalty = std::nullopt});
 
   for (int sample = 0; sample < 6; ++sample) {
@@ -312,10 +308,7 @@ TEST_CASE("inbox_growth: a queue that rose at every sample over the window, past
 
 TEST_CASE("inbox_growth: a queue that is deep but not rising at every sample is not reported") {
   fixture f{weir::insight_config{.growth_window = 1000ms, .growth_samples = 5, .growth_min_depth = 10}};
-  auto s = f.t.system.spawn<sink>("s");
-  f.t.run_until_idle();
-  weir::testing::hold(s);
-  f.t.run_until_idle();
+  auto s = f.held_sink();
   auto flood = weir::connect(s, weir::unbounded{.penalty = std::nullopt});
   for (int sample = 0; sample < 8; ++sample) {
     const int n = sample == 3 ? 0 : 100;  // one flat sample
@@ -425,11 +418,8 @@ TEST_CASE("SIGUSR1 logs the actor tree when enabled") {
 
 TEST_CASE("with insight off, snapshots still list actors; there are no stamps and no lints") {
   fixture f{weir::insight_config{.enabled = false, .wait_threshold = 1s}};
-  auto s = f.t.system.spawn<sink>("s");
+  auto s = f.held_sink();
   auto w = f.t.system.spawn<feeder>("w");
-  f.t.run_until_idle();
-  weir::testing::hold(s);
-  f.t.run_until_idle();
   (void)w.send(feed{s, 2});
   f.t.run_until_idle();
   f.t.advance(5s);

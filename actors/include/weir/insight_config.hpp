@@ -43,8 +43,10 @@ struct insight_config {
   std::int64_t growth_min_depth = 1000;
   /// No handler ran anywhere for this long while some actor waits (for
   /// credit or a reply): "all actors are asleep" (Go's deadlock message),
-  /// short of a cycle. External input could still wake them, hence a lint.
-  clock::duration quiescence_threshold = std::chrono::seconds(1);
+  /// short of a cycle. Input from outside (a socket, another thread) could
+  /// still wake them, which Go can rule out and weir cannot: hence a lint,
+  /// and a threshold longer than a slow request.
+  clock::duration quiescence_threshold = std::chrono::seconds(5);
 
   /// Log the actor tree at info level on SIGUSR1 (thread_pool mode).
   bool dump_on_sigusr1 = false;
