@@ -367,8 +367,9 @@ class handler_stamp {
   std::int64_t began_ = 0;
 };
 
-/// What the watchdog names while on_start runs.
+/// What the watchdog names while on_start, or an Asio completion, runs.
 struct on_start_handler {};
+struct asio_completion_handler {};
 
 thread_local turn_scope* turn_scope::active = nullptr;
 
@@ -927,6 +928,7 @@ void cell::run_guarded(const std::function<void()>& fn) {
   if (!is_running()) return;
   turn_scope turn(*this);
   try {
+    const handler_stamp stamp(*this, typeid(asio_completion_handler));
     fn();
   } catch (...) {
     exit_reason reason = exit_reason::from_exception(std::current_exception());
