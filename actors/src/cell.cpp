@@ -352,7 +352,7 @@ class handler_stamp {
     if (slot_ == nullptr) return;
     slot_->message.store(nullptr, std::memory_order_relaxed);
     const std::int64_t now = self_.rt_->coarse_ms.load(std::memory_order_relaxed);
-    const auto took = static_cast<std::uint32_t>(now - began_);
+    const auto took = static_cast<std::uint32_t>(std::max<std::int64_t>(0, now - began_));
     if (took > self_.longest_handler_ms_.load(std::memory_order_relaxed)) {
       self_.longest_handler_ms_.store(took, std::memory_order_relaxed);
     }

@@ -5,6 +5,7 @@
 #include <weir/detail/type_name.hpp>
 #include <weir/detail/watchdog.hpp>
 
+#include <algorithm>
 #include <unordered_map>
 
 namespace weir::detail {
@@ -31,6 +32,15 @@ actor_state state_of(const cell& c, bool running) {
   // Asleep with messages queued: it chose not to take them (pause_inbox,
   // testing::hold). Queued counts are published before an actor sleeps.
   return c.queued() > 0 ? actor_state::paused : actor_state::idle;
+}
+
+// A cell's 32-bit stamp against the snapshot's clock. A handler that ends
+// while the snapshot runs may stamp a time a little after `now_ms`: that is
+// no age at all, not 49 days.
+std::uint32_t age_ms(std::int64_t now_ms, std::uint32_t stamp) {
+  const std::uint32_t age = static_cast<std::uint32_t>(now_ms) - stamp;
+  constexpr std::uint32_t ahead = 0xFFFF0000u;  // a stamp up to ~65 s in the future
+  return age > ahead ? 0 : age;
 }
 
 inbox_snapshot describe_inbox(const edge_state& edge) {
@@ -83,7 +93,7 @@ system_snapshot take_snapshot(runtime& rt, const cell& root, const watchdog* lin
     a.state = state_of(*c, at != running.end());
     if (at != running.end() && at->second.message != nullptr) {
       a.handling = type_name(*at->second.message);
-      a.handling_for = std::chrono::milliseconds(now_ms - at->second.since_ms);
+      a.handling_for = std::chrono::milliseconds(std::max<std::int64_t>(0, now_ms - at->second.since_ms));
     }
     a.queued = c->queued();
     a.handled = c->handled();
@@ -91,7 +101,7 @@ system_snapshot take_snapshot(runtime& rt, const cell& root, const watchdog* lin
     a.restarts = c->restarts();
     a.waits = c->waits();
     if (rt.insight) {
-      a.since_progress = std::chrono::milliseconds(static_cast<std::uint32_t>(now_ms) - c->last_progress_ms());
+      a.since_progress = std::chrono::milliseconds(age_ms(now_ms, c->last_progress_ms()));
       a.longest_handler = std::chrono::milliseconds(c->longest_handler_ms());
     }
     index.emplace(c.get(), out.actors.size());

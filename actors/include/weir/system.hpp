@@ -80,6 +80,8 @@ class system {
   /// exact but not one instant (a message may be counted handled and still
   /// queued); the tree is read parent by parent. At quiescence it is exact.
   /// Durations are coarse, at the watchdog's tick (insight_config::tick).
+  /// A spawned actor appears once its parent has linked it (by the parent's
+  /// next turn), like find().
   ///
   /// Cost: a walk over the tree (one small lock per parent), one lock over
   /// the edge registry, one over the wait-for graph, and the strings: about

@@ -9,6 +9,7 @@
 
 #include <boost/asio/io_context.hpp>
 
+#include <algorithm>
 #include <atomic>
 #include <condition_variable>
 #include <cstdint>
@@ -52,11 +53,15 @@ struct runtime {
   std::atomic<std::int64_t> coarse_ms{0};
   turn_slots slots;
   edge_registry edges;
-  /// Brings coarse_ms up to `now` (the clock's reading); returns it.
+  /// Brings coarse_ms up to `now` (the clock's reading); returns it. Only
+  /// ever forward: the watchdog and snapshots advance it from different
+  /// threads, and a handler's duration must never come out negative.
   std::int64_t advance_coarse_clock(clock::time_point now) noexcept {
     const auto age = std::chrono::duration_cast<std::chrono::milliseconds>(now - started_at).count();
-    coarse_ms.store(age, std::memory_order_relaxed);
-    return age;
+    std::int64_t seen = coarse_ms.load(std::memory_order_relaxed);
+    while (seen < age && !coarse_ms.compare_exchange_weak(seen, age, std::memory_order_relaxed)) {
+    }
+    return std::max(seen, age);
   }
 
   // Set when the root of the tree (the guardian) has stopped: shutdown waits on it.
