@@ -1,0 +1,153 @@
+#include <weir/insight/json.hpp>
+
+#include <weir/system.hpp>
+
+#include <boost/json/array.hpp>
+#include <boost/json/object.hpp>
+#include <boost/json/string.hpp>
+
+#include <algorithm>
+#include <cstdint>
+#include <optional>
+#include <string_view>
+
+namespace weir::insight {
+namespace {
+
+namespace json = boost::json;
+
+json::string text(std::string_view s) { return json::string(s); }
+
+json::value optional_int(const std::optional<std::int64_t>& v) {
+  if (v) return json::value(*v);
+  return json::value(nullptr);
+}
+
+// deadlock_report::member marks "not a credit wait" with -1.
+json::value present_or_null(std::int64_t v) {
+  if (v < 0) return json::value(nullptr);
+  return json::value(v);
+}
+
+std::int64_t age_ms(clock::time_point since, clock::time_point now) {
+  const auto age = std::chrono::duration_cast<std::chrono::milliseconds>(now - since).count();
+  return std::max<std::int64_t>(age, 0);  // a wait recorded after `now` was read
+}
+
+}  // namespace
+
+json::value to_json(const inbox_snapshot& inbox) {
+  json::object o;
+  o["edge"] = text(inbox.edge);
+  o["carries"] = text(inbox.carries);
+  o["policy"] = text(inbox.policy);
+  o["depth"] = inbox.depth;
+  o["capacity"] = optional_int(inbox.capacity);
+  o["credits"] = optional_int(inbox.credits);
+  o["sent"] = inbox.sent;
+  o["handled"] = inbox.handled;
+  o["refused"] = inbox.refused;
+  o["dropped"] = inbox.dropped;
+  o["coalesced"] = inbox.coalesced;
+  o["dead_lettered"] = inbox.dead_lettered;
+  o["approx_bytes"] = inbox.approx_bytes;
+  return o;
+}
+
+json::value to_json(const wait_record& wait, clock::time_point now) {
+  json::object o;
+  o["kind"] = text(to_string(wait.kind));
+  o["on"] = text(wait.on);
+  o["target"] = wait.target;
+  o["for_ms"] = age_ms(wait.since, now);
+  return o;
+}
+
+json::value to_json(const actor_snapshot& actor, clock::time_point now) {
+  json::object o;
+  o["id"] = actor.id;
+  o["parent"] = actor.parent;
+  o["name"] = text(actor.name);
+  o["path"] = text(actor.path);
+  o["type"] = text(actor.type);
+  o["state"] = text(to_string(actor.state));
+  o["handling"] = text(actor.handling);
+  o["handling_for_ms"] = actor.handling_for.count();
+  json::array inboxes;
+  inboxes.reserve(actor.inboxes.size());
+  for (const inbox_snapshot& in : actor.inboxes) inboxes.push_back(to_json(in));
+  o["inboxes"] = std::move(inboxes);
+  o["queued"] = actor.queued;
+  o["approx_bytes_queued"] = actor.approx_bytes_queued;
+  o["handled"] = actor.handled;
+  o["dead_letters"] = actor.dead_letters;
+  o["restarts"] = actor.restarts;
+  json::array waits;
+  waits.reserve(actor.waits.size());
+  for (const wait_record& w : actor.waits) waits.push_back(to_json(w, now));
+  o["waits"] = std::move(waits);
+  o["since_progress_ms"] = actor.since_progress.count();
+  o["longest_handler_ms"] = actor.longest_handler.count();
+  return o;
+}
+
+json::value to_json(const deadlock_report& cycle) {
+  json::array members;
+  members.reserve(cycle.cycle.size());
+  for (const deadlock_report::member& m : cycle.cycle) {
+    json::object o;
+    o["id"] = m.id;
+    o["path"] = text(m.path);
+    o["kind"] = text(to_string(m.kind));
+    o["on"] = text(m.on);
+    o["message_type"] = text(m.message_type);
+    o["depth"] = present_or_null(m.depth);
+    o["capacity"] = present_or_null(m.capacity);
+    members.push_back(std::move(o));
+  }
+  json::object o;
+  o["members"] = std::move(members);
+  o["remedy"] = text(to_string(cycle.remedy));
+  o["text"] = text(cycle.to_string());
+  return o;
+}
+
+json::value to_json(const lint& finding) {
+  json::object o;
+  o["kind"] = text(to_string(finding.kind));
+  o["actor"] = finding.actor;
+  o["path"] = text(finding.path);
+  o["lasting_ms"] = finding.lasting.count();
+  o["detail"] = text(finding.detail);
+  o["text"] = text(finding.to_string());
+  return o;
+}
+
+json::value to_json(const system_snapshot& snapshot, clock::time_point now) {
+  json::object o;
+  o["uptime_ms"] = snapshot.uptime.count();
+  o["live_actors"] = snapshot.live_actors;
+  o["started_actors"] = snapshot.started_actors;
+  o["dead_letters"] = snapshot.dead_letters;
+  o["crashes"] = snapshot.crashes;
+  o["deadlocks"] = snapshot.deadlocks;
+  o["waits"] = snapshot.waits;
+  json::array actors;
+  actors.reserve(snapshot.actors.size());
+  for (const actor_snapshot& a : snapshot.actors) actors.push_back(to_json(a, now));
+  o["actors"] = std::move(actors);
+  json::array cycles;
+  for (const deadlock_report& c : snapshot.cycles) cycles.push_back(to_json(c));
+  o["cycles"] = std::move(cycles);
+  json::array lints;
+  for (const lint& l : snapshot.lints) lints.push_back(to_json(l));
+  o["lints"] = std::move(lints);
+  return o;
+}
+
+json::value snapshot_json(const weir::system& system) {
+  const system_snapshot snapshot = system.snapshot();
+  return to_json(snapshot, system.clock().now());
+}
+
+}  // namespace weir::insight

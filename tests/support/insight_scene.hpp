@@ -1,0 +1,38 @@
+#pragma once
+// insight_scene.hpp — a manual system holding one of everything insight shows.
+
+#include <weir/testing/manual_system.hpp>
+
+#include "journal.hpp"
+
+#include <spdlog/logger.h>
+
+#include <memory>
+
+namespace weir::test {
+
+/// A manual-mode system, quiescent once constructed, whose snapshot has:
+///
+///     /sup            a one_for_one supervisor (idle)
+///       /sup/a        a probe restarted once after a crash
+///       /sup/b        a probe
+///     /producer       suspended: out of credit on a bounded(2) edge to /consumer
+///     /consumer       paused (testing::hold), 2 unconsumed on that edge
+///     /asker          waiting-reply: asked /mute, which keeps the token
+///     /mute
+///     /left, /right   a deadlocked pair (bounded(1) both ways): one cycle
+///
+/// then two quiet seconds pass on its manual clock between two watchdog
+/// ticks, so the waits are two seconds old and raise long_wait lints, and a
+/// quiescent_waiters lint stands for the whole system (thresholds 1 s). Ad
+/// hoc inboxes (no capacity) and bounded ones (capacity, credits) both appear.
+///
+/// Thread safety: the test's thread only, like manual_system.
+struct insight_scene {
+  explicit insight_scene(std::shared_ptr<spdlog::logger> logger);
+
+  journal j;
+  weir::testing::manual_system t;
+};
+
+}  // namespace weir::test
