@@ -5,7 +5,7 @@
 // "counting-rss weir: X MB". bench_counting_bounded is the same workload
 // over a bounded edge.
 //
-// Usage: bench_counting [messages]   (default 10,000,000)
+// Usage: bench_counting [--insight on|off] [messages]   (default 10,000,000)
 
 #include "counting_workload.hpp"
 

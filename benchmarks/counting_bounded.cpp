@@ -6,7 +6,7 @@
 // "counting-bounded-rss weir: X MB". Issue #3's targets: >= 0.8x the msg/s
 // of bench_counting, peak RSS <= 50 MB.
 //
-// Usage: bench_counting_bounded [messages]   (default 10,000,000)
+// Usage: bench_counting_bounded [--insight on|off] [messages]   (default 10,000,000)
 
 #include "counting_workload.hpp"
 

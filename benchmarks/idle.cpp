@@ -7,43 +7,25 @@
 // Usage: bench_idle [actors]   (default 1,000,000)
 
 #include "bench.hpp"
+#include "start_gate.hpp"
 
 #include <weir/weir.hpp>
 
 #include <algorithm>
-#include <condition_variable>
-#include <mutex>
 #include <vector>
 
 namespace {
 
 struct wake {};
 
-// Counts started actors so the harness can wait for a batch.
-struct start_gate {
-  std::mutex mutex;
-  std::condition_variable cv;
-  std::size_t started = 0;
-
-  void arrive() {
-    std::lock_guard lock(mutex);
-    ++started;
-    cv.notify_one();
-  }
-  void wait_for(std::size_t n) {
-    std::unique_lock lock(mutex);
-    cv.wait(lock, [&] { return started >= n; });
-  }
-};
-
 class idler : public weir::actor<wake> {
  public:
-  explicit idler(start_gate& gate) : gate_(gate) {}
+  explicit idler(bench::start_gate& gate) : gate_(gate) {}
   void on_start() override { gate_.arrive(); }
   void on_message(wake&) override {}
 
  private:
-  start_gate& gate_;
+  bench::start_gate& gate_;
 };
 
 constexpr std::size_t batch = 10'000;
@@ -53,7 +35,7 @@ constexpr std::size_t batch = 10'000;
 int main(int argc, char** argv) {
   const std::size_t count = bench::arg_or(argc, argv, 1, 1'000'000);
   weir::system sys;
-  start_gate gate;
+  bench::start_gate gate;
   std::vector<weir::handle<idler>> actors(count);
   const std::size_t rss_before = bench::current_rss_kb();
   for (std::size_t next = 0; next < count;) {

@@ -6,6 +6,7 @@
 #pragma once
 
 #include "bench.hpp"
+#include "insight_switch.hpp"
 
 #include <weir/weir.hpp>
 
@@ -35,21 +36,25 @@ class receiver : public weir::actor<int> {
   int received_ = 0;
 };
 
-/// Runs the workload: reads the size from argv[1] (default 10,000,000),
-/// spawns the receiver and then the sender, `Sender(handle<receiver>, total)`,
-/// and times until the receiver has counted everything. Prints
-/// "<bench> weir: X msg/s" and "<bench>-rss weir: X MB" (peak RSS: the
-/// backlog the sender builds up is what the two senders differ in).
+/// Runs the workload: reads an optional "--insight on|off" (see
+/// insight_switch.hpp), then the size (default 10,000,000), spawns the
+/// receiver and then the sender, `Sender(handle<receiver>, total)`, and
+/// times until the receiver has counted everything. Prints
+/// "<bench> weir: X msg/s", "<bench>-rss weir: X MB" (peak RSS: the
+/// backlog the sender builds up is what the two senders differ in) and
+/// "<bench>-waits weir: W waits/Mmsg" (waits the deadlock detector recorded),
+/// each name suffixed with -insight-on or -insight-off when the switch is given.
 /// Returns main()'s exit status.
 template <class Sender>
 int run(int argc, char** argv, std::string_view bench) {
-  const std::size_t messages = arg_or(argc, argv, 1, 10'000'000);
+  const insight_switch insight = parse_insight_switch(argc, argv);
+  const std::size_t messages = arg_or(argc, argv, insight.size_arg, 10'000'000);
   if (messages > static_cast<std::size_t>(INT_MAX)) {
     std::fprintf(stderr, "%s: at most %d messages\n", argv[0], INT_MAX);
     return 2;
   }
   const int total = static_cast<int>(messages);
-  weir::system sys;
+  weir::system sys(insight.config());
   std::promise<int> done;
   const stopwatch watch;
   auto counter = sys.spawn<receiver>("receiver", total, &done);
@@ -57,8 +62,9 @@ int run(int argc, char** argv, std::string_view bench) {
   const int received = done.get_future().get();
   const double seconds = watch.seconds();
   if (!expect_eq(std::string{bench} + " messages", static_cast<std::size_t>(received), messages)) return 1;
-  report(bench, "weir", static_cast<double>(messages) / seconds, "msg/s");
-  report(std::string{bench} + "-rss", "weir", kb_to_mb(peak_rss_kb()), "MB");
+  report(insight.metric(bench), "weir", static_cast<double>(messages) / seconds, "msg/s");
+  report(insight.metric(std::string{bench} + "-rss"), "weir", kb_to_mb(peak_rss_kb()), "MB");
+  report_waits(insight, bench, sys, messages);
   return 0;
 }
 
