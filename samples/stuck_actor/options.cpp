@@ -9,7 +9,7 @@ namespace stuck_actor_sample {
 
 namespace {
 
-constexpr const char* usage = R"(usage: %s [--threads T] [--timeout S] [--quiet]
+constexpr const char* usage = R"(usage: %s [--threads T] [--timeout S] [--serve S] [--quiet]
 
 Three stuck situations under a small supervisor tree, on a thread pool:
   (a) /shop/orders/db blocks its thread in a handler (it waits on a lock
@@ -28,6 +28,8 @@ every message was handled.
                 holds one)
   --timeout S   seconds to wait for the lints, and then for the drain,
                 before giving up (default 30)
+  --serve S     serve the insight page on http://127.0.0.1:8642/ and keep
+                the stuck state visible there for S seconds before releasing
   --quiet       weir's log at error level: no lint warnings on stderr
 
 Exit status: 0 if all three lints came, the snapshot showed each situation
@@ -49,7 +51,10 @@ std::optional<options> parse_options(int argc, char** argv) {
       parsed.quiet = true;
       continue;
     }
-    std::size_t* target = flag == "--threads" ? &parsed.threads : flag == "--timeout" ? &parsed.timeout : nullptr;
+    std::size_t* target = flag == "--threads"   ? &parsed.threads
+                          : flag == "--timeout" ? &parsed.timeout
+                          : flag == "--serve"   ? &parsed.serve_seconds
+                                                : nullptr;
     if (target == nullptr) {
       std::fprintf(stderr, "%s: unknown flag %s\n(%s --help for usage)\n", argv[0], argv[i], argv[0]);
       return std::nullopt;

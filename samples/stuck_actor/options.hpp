@@ -16,6 +16,7 @@ enum exit_status : int {
 struct options {
   std::size_t threads = 2;    ///< pool threads; the blocked handler takes one of them
   std::size_t timeout = 30;   ///< seconds to wait for the lints, and again for the drain, before failing
+  std::size_t serve_seconds = 0;  ///< > 0: serve the insight page and stay stuck this long
   bool quiet = false;         ///< weir's log at error (no lint warnings on stderr)
   bool help = false;          ///< --help: usage was printed, nothing to run
 };

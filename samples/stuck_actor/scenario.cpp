@@ -3,13 +3,16 @@
 #include "../common/logger.hpp"
 
 #include <weir/handle.hpp>
+#include <weir/insight/http_server.hpp>
 
 #include <spdlog/logger.h>
 
+#include <chrono>
 #include <cstdio>
 #include <optional>
 #include <stdexcept>
 #include <string_view>
+#include <thread>
 #include <utility>
 
 namespace stuck_actor_sample {
@@ -230,6 +233,8 @@ std::vector<std::string> stuck_shop::finish() {
 
 int run_scenario(const options& opts) {
   stuck_shop shop(opts);
+  std::optional<weir::insight::http_server> page;  // destroyed before the system: declared after it
+  if (opts.serve_seconds > 0) page.emplace(shop.system(), weir::insight::http_server_config{.port = 8642});
   std::printf("stuck_actor: (a) a blocking handler, (b) an actor suspended on a full bounded edge, (c) an inbox\n"
               "growing without bound, under /shop on %zu threads; waiting for the watchdog's lints\n\n",
               shop.system().thread_count());
@@ -246,9 +251,14 @@ int run_scenario(const options& opts) {
   }
   std::vector<std::string> failures = shop.show();
 
-  // The stuck state holds until release(): a step that keeps it visible for
-  // a while (to look at it as JSON or on the web page) goes here. Memory
-  // stays bounded meanwhile: the flood stops by itself at its cap.
+  // The stuck state holds until release(), so a person can look at it on
+  // the page. Memory stays bounded meanwhile: the flood stops at its cap.
+  if (opts.serve_seconds > 0) {
+    std::printf("\nstuck_actor: the insight page is at http://127.0.0.1:%u/ for %zu s\n",
+                static_cast<unsigned>(page->port()), opts.serve_seconds);
+    std::fflush(stdout);
+    std::this_thread::sleep_for(std::chrono::seconds(opts.serve_seconds));
+  }
 
   shop.release();
   for (std::string& f : shop.finish()) failures.push_back(std::move(f));
