@@ -24,6 +24,15 @@ json::value optional_int(const std::optional<std::int64_t>& v) {
 }
 
 // deadlock_report::member marks "not a credit wait" with -1.
+// Every list in the snapshot becomes an array the same way.
+template <class Range, class Convert>
+json::array array_of(const Range& items, Convert convert) {
+  json::array out;
+  out.reserve(items.size());
+  for (const auto& item : items) out.push_back(convert(item));
+  return out;
+}
+
 json::value present_or_null(std::int64_t v) {
   if (v < 0) return json::value(nullptr);
   return json::value(v);
@@ -73,40 +82,31 @@ json::value to_json(const actor_snapshot& actor, clock::time_point now) {
   o["state"] = text(to_string(actor.state));
   o["handling"] = text(actor.handling);
   o["handling_for_ms"] = actor.handling_for.count();
-  json::array inboxes;
-  inboxes.reserve(actor.inboxes.size());
-  for (const inbox_snapshot& in : actor.inboxes) inboxes.push_back(to_json(in));
-  o["inboxes"] = std::move(inboxes);
+  o["inboxes"] = array_of(actor.inboxes, [](const inbox_snapshot& in) { return to_json(in); });
   o["queued"] = actor.queued;
   o["approx_bytes_queued"] = actor.approx_bytes_queued;
   o["handled"] = actor.handled;
   o["dead_letters"] = actor.dead_letters;
   o["restarts"] = actor.restarts;
-  json::array waits;
-  waits.reserve(actor.waits.size());
-  for (const wait_record& w : actor.waits) waits.push_back(to_json(w, now));
-  o["waits"] = std::move(waits);
+  o["waits"] = array_of(actor.waits, [now](const wait_record& w) { return to_json(w, now); });
   o["since_progress_ms"] = actor.since_progress.count();
   o["longest_handler_ms"] = actor.longest_handler.count();
   return o;
 }
 
 json::value to_json(const deadlock_report& cycle) {
-  json::array members;
-  members.reserve(cycle.cycle.size());
-  for (const deadlock_report::member& m : cycle.cycle) {
-    json::object o;
-    o["id"] = m.id;
-    o["path"] = text(m.path);
-    o["kind"] = text(to_string(m.kind));
-    o["on"] = text(m.on);
-    o["message_type"] = text(m.message_type);
-    o["depth"] = present_or_null(m.depth);
-    o["capacity"] = present_or_null(m.capacity);
-    members.push_back(std::move(o));
-  }
   json::object o;
-  o["members"] = std::move(members);
+  o["members"] = array_of(cycle.cycle, [](const deadlock_report::member& m) {
+    json::object member;
+    member["id"] = m.id;
+    member["path"] = text(m.path);
+    member["kind"] = text(to_string(m.kind));
+    member["on"] = text(m.on);
+    member["message_type"] = text(m.message_type);
+    member["depth"] = present_or_null(m.depth);
+    member["capacity"] = present_or_null(m.capacity);
+    return member;
+  });
   o["remedy"] = text(to_string(cycle.remedy));
   o["text"] = text(cycle.to_string());
   return o;
@@ -132,16 +132,9 @@ json::value to_json(const system_snapshot& snapshot, clock::time_point now) {
   o["crashes"] = snapshot.crashes;
   o["deadlocks"] = snapshot.deadlocks;
   o["waits"] = snapshot.waits;
-  json::array actors;
-  actors.reserve(snapshot.actors.size());
-  for (const actor_snapshot& a : snapshot.actors) actors.push_back(to_json(a, now));
-  o["actors"] = std::move(actors);
-  json::array cycles;
-  for (const deadlock_report& c : snapshot.cycles) cycles.push_back(to_json(c));
-  o["cycles"] = std::move(cycles);
-  json::array lints;
-  for (const lint& l : snapshot.lints) lints.push_back(to_json(l));
-  o["lints"] = std::move(lints);
+  o["actors"] = array_of(snapshot.actors, [now](const actor_snapshot& a) { return to_json(a, now); });
+  o["cycles"] = array_of(snapshot.cycles, [](const deadlock_report& c) { return to_json(c); });
+  o["lints"] = array_of(snapshot.lints, [](const lint& l) { return to_json(l); });
   return o;
 }
 
