@@ -753,10 +753,18 @@ void cell::wake() {
 // asio::post(executor, f) first copies the strand through prefer(), which
 // costs two more atomic reference-count operations on every hop.
 void cell::post_turn() {
+  if (rt_->manual) [[unlikely]] {
+    rt_->manual->push(*this);  // a test chooses when it runs
+    return;
+  }
   strand_->post([this] { run_turn(); }, std::allocator<void>{});
 }
 
 void cell::defer_turn() {
+  if (rt_->manual) [[unlikely]] {
+    rt_->manual->push(*this);
+    return;
+  }
   strand_->defer([this] { run_turn(); }, std::allocator<void>{});
 }
 
@@ -944,6 +952,14 @@ void cell::run_guarded(const std::function<void()>& fn) {
     return;
   }
   after_user_code();  // suspension or penalty incurred by the completion
+}
+
+bool run_manual_step(runtime& rt) {
+  if (cell* ready = rt.manual->take(0)) {
+    ready->run_turn();
+    return true;
+  }
+  return rt.io->poll_one() > 0;
 }
 
 // ---------------------------------------------------------------------------

@@ -41,6 +41,7 @@ system::system(system_config config) {
   rt_->logger = rt_->config.logger ? rt_->config.logger : default_logger();
   rt_->clock = rt_->config.clock ? rt_->config.clock : make_real_clock(*io_);
   rt_->io = io_.get();
+  if (manual) rt_->manual = std::make_unique<detail::manual_turns>();
   rt_->owner = this;
   rt_->insight = rt_->config.insight.enabled;
   rt_->started_at = rt_->clock->now();
@@ -98,7 +99,7 @@ void system::wait_for_guardian() {
         std::lock_guard lock(rt_->stop_mutex);
         if (rt_->guardian_stopped) return;
       }
-      if (io_->poll() == 0) {
+      if (!detail::run_manual_step(*rt_)) {
         std::lock_guard lock(rt_->stop_mutex);
         if (!rt_->guardian_stopped) {
           rt_->logger->error("weir: shutdown stalled: actors remain but none can run");
@@ -135,7 +136,7 @@ exit_reason system::wait_for_cell(detail::cell& actor) {
   if (threads_.empty()) {  // manual mode: run the turns here
     for (;;) {
       if (auto reason = finished()) return *reason;
-      if (io_->poll() == 0) {
+      if (!detail::run_manual_step(*rt_)) {
         if (auto reason = finished()) return *reason;
         throw std::logic_error("weir::system::wait_for: " + actor.path() +
                                " is still alive but nothing is left to run (manual mode: advance the clock?)");

@@ -91,7 +91,7 @@ manual_executor::manual_executor(weir::system& sys) : system_(sys) {
   }
 }
 
-bool manual_executor::run_one() { return system_.io_context().poll_one() > 0; }
+bool manual_executor::run_one() { return detail::run_manual_step(system_.runtime()); }
 
 std::size_t manual_executor::run_until_idle(std::size_t limit) {
   std::size_t ran = 0;

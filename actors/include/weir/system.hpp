@@ -114,6 +114,9 @@ class system {
   [[nodiscard]] const system_config& config() const noexcept { return rt_->config; }
   [[nodiscard]] spdlog::logger& log() const noexcept { return *rt_->logger; }
   [[nodiscard]] std::size_t thread_count() const noexcept { return threads_.size(); }
+  /// The runtime behind the system, for weir's own test kit (weir::testing),
+  /// which drives manual mode through it. Not for applications.
+  [[nodiscard]] detail::runtime& runtime() noexcept { return *rt_; }
 
   /// Messages that reached a stopped actor, or crashed one, so far.
   [[nodiscard]] std::uint64_t dead_letters() const noexcept { return rt_->dead_letters.load(); }

@@ -299,6 +299,10 @@ class cell {
   /// become crashes, quit() is honoured.
   void run_guarded(const std::function<void()>& fn);
 
+  /// Runs one turn: what the strand runs in thread_pool mode, and what the
+  /// manual executor runs for a cell it takes from manual_turns.
+  void run_turn();
+
   /// The cell whose turn the calling thread is running, or nullptr.
   static cell* current() noexcept;
   /// The running turn keeps working after a send that queued nothing (it
@@ -330,7 +334,6 @@ class cell {
   void wake();
   void post_turn();
   void defer_turn();
-  void run_turn();
   cell_envelope* next_envelope();
   envelope* pop_user_message();
   void distribute(mailbox_queue::chain taken) noexcept;

@@ -4,6 +4,7 @@
 #include <weir/clock.hpp>
 #include <weir/config.hpp>
 #include <weir/detail/edge_registry.hpp>
+#include <weir/detail/manual_turns.hpp>
 #include <weir/detail/turn_slots.hpp>
 #include <weir/detail/wait_graph.hpp>
 
@@ -35,6 +36,8 @@ struct runtime {
   std::shared_ptr<spdlog::logger> logger;
   std::shared_ptr<weir::clock> clock;
   boost::asio::io_context* io = nullptr;
+  /// Manual mode only: the ready turns a test picks from; null otherwise.
+  std::unique_ptr<manual_turns> manual;
   weir::system* owner = nullptr;
 
   std::atomic<std::uint64_t> next_id{1};
@@ -69,5 +72,10 @@ struct runtime {
   std::condition_variable stop_cv;
   bool guardian_stopped = false;
 };
+
+/// Manual mode: runs one ready step on the calling thread, the oldest ready
+/// turn first, else one ready Asio handler (a guarded completion). Returns
+/// false if nothing was ready.
+bool run_manual_step(runtime& rt);
 
 }  // namespace weir::detail
