@@ -504,3 +504,29 @@ TEST_CASE("tree_text shows the tree with states, counts, restarts and waits") {
         "  /sup/a  idle  handled=1 queued=0 restarts=1\n"
         "  /sup/b  paused  handled=0 queued=1\n");
 }
+
+// Found by the schedule explorer (tests/explore): crashes of w0 and w1 arrived
+// while w2's rest_for_one group restart was under way. They waited, with the
+// children still marked running, so the next group asked an exited w1 to stop
+// and waited for an exit that never came: every child stayed exited.
+TEST_CASE("rest_for_one: crashes that arrive during a group restart are settled by the next group, not wedged") {
+  fixture f;
+  std::vector<weir::child_spec> children;
+  for (const char* name : {"w0", "w1", "w2", "w3"}) children.push_back(f.probe_spec(name));
+  auto sup = f.spawn(flags_for(weir::restart_strategy::rest_for_one, 100), std::move(children));
+  for (const char* name : {"/sup/w2", "/sup/w0", "/sup/w1"}) (void)f.find(name).send(crash{});
+  f.t.run_until_idle();
+
+  const weir::system_snapshot snap = f.t.system.snapshot();
+  for (const char* name : {"/sup/w0", "/sup/w1", "/sup/w2", "/sup/w3"}) {
+    const weir::actor_snapshot* child = snap.find(name);
+    REQUIRE_MESSAGE(child != nullptr, name);
+    CHECK_MESSAGE(child->state == weir::actor_state::idle, name << " is " << to_string(child->state));
+  }
+  // OTP's count: w2's group, then w0's group (w1's exit is settled by it).
+  CHECK(snap.find("/sup/w3")->restarts == 2);
+  CHECK(snap.find("/sup/w1")->restarts == 1);
+  (void)f.find("/sup/w3").send(work{7});  // the group serves again
+  f.t.run_until_idle();
+  CHECK(f.j.count("w3 7") == 1);
+}

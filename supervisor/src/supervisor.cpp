@@ -65,11 +65,12 @@ void supervisor::on_supervised_exit(detail::cell& exited, const exit_reason& rea
   child& c = children_[*index];
   if (exited.is_cut_off()) c.cell.reset();  // it releases itself when it finally stops; a restart needs a new cell
   if (!group_.empty() && c.purpose != stop_purpose::terminate) {
+    c.state = child_state::exited;  // a group that takes it in later has nothing to stop
     if (std::find(group_.begin(), group_.end(), c.spec.name) != group_.end()) {
-      c.state = child_state::exited;
       stop_next_in_group();
     } else {
-      deferred_.emplace_back(detail::cell_ptr(&exited), reason);
+      c.pending_exit = reason;  // decided once the group is done, unless a group restarts it first
+      deferred_.push_back(c.spec.name);
     }
     return;
   }
@@ -158,9 +159,12 @@ void supervisor::stop_next_in_group() {
     restart_now(members);
   }
   while (group_.empty() && !deferred_.empty()) {  // exits that came in during the group restart
-    auto [cell, reason] = std::move(deferred_.front());
+    const std::string name = std::move(deferred_.front());
     deferred_.pop_front();
-    on_supervised_exit(*cell, reason);
+    const auto index = index_of(name);
+    if (!index || !children_[*index].pending_exit) continue;  // forgotten, or restarted by a group since
+    const exit_reason reason = *std::exchange(children_[*index].pending_exit, std::nullopt);
+    handle_exit(*index, reason);
   }
 }
 
@@ -170,6 +174,9 @@ void supervisor::restart_now(const std::vector<std::string>& members) {
     const auto index = index_of(name);
     if (!index || children_[*index].state != child_state::exited) continue;  // restarted or gone meanwhile
     child& m = children_[*index];
+    // An exit that waited for this group is settled by it (OTP flushes the
+    // EXIT of a child it terminates for a group restart).
+    m.pending_exit.reset();
     if (m.spec.restart == restart_type::temporary && name != trigger_) {
       release(m);  // OTP: a temporary child stopped for a sibling's sake is not restarted
       forget(*index);
@@ -214,6 +221,7 @@ clock::duration supervisor::backoff_delay(child& c) {
 void supervisor::release(child& c) {
   if (c.cell) c.cell->release_later();
   c.cell.reset();
+  c.pending_exit.reset();
   c.state = child_state::gone;
   c.purpose = stop_purpose::none;
 }

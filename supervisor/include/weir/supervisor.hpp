@@ -91,6 +91,9 @@ class supervisor : public actor<start_child, terminate_child, which_children> {
     std::uint32_t restarts = 0;
     std::uint32_t backoff_step = 0;  // consecutive restarts, for the back-off
     clock::time_point started_at{};
+    /// Its exit arrived while a group restart it is not part of was under
+    /// way; settled when the group is done (see deferred_).
+    std::optional<exit_reason> pending_exit;
   };
 
   void on_supervised_exit(detail::cell& exited, const exit_reason& reason) override;
@@ -114,10 +117,11 @@ class supervisor : public actor<start_child, terminate_child, which_children> {
 
   // A group restart in progress (one_for_all, rest_for_one): members stopped
   // newest first, one at a time, then all restarted in start order. Exits of
-  // other children meanwhile wait in deferred_.
+  // other children meanwhile mark them exited (so a later group does not
+  // wait for them to stop) and wait in deferred_, in arrival order.
   std::vector<std::string> group_;  // names, in start order
   std::string trigger_;             // the child whose exit started the group (its back-off applies)
-  std::deque<std::pair<detail::cell_ptr, exit_reason>> deferred_;
+  std::deque<std::string> deferred_;  // children with a pending_exit
   std::uint64_t jitter_state_;
 };
 
