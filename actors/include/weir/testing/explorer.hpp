@@ -89,7 +89,14 @@ struct explore_bounds {
   std::size_t random_schedules = 0;
   std::uint64_t seed = 1;
   /// The system each schedule runs (execution and clock are set to manual).
-  system_config config{};
+  /// Turns handle one message each by default, so messages interleave.
+  system_config config = one_message_turns();
+
+  static system_config one_message_turns() {
+    system_config c;
+    c.batch = 1;
+    return c;
+  }
 };
 
 /// The outcome of a search.
