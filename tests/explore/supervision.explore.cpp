@@ -29,12 +29,13 @@ struct supervision_case {
   std::vector<int> script;  // child indices to crash, or stop_supervisor
   int intensity = 1000;     // large: the supervisor keeps restoring
   bool random_script = false;  // draw the script from the schedule's rng instead
+  bool backoff = false;        // restarts wait out a back-off: crashes land in the wait
 };
 
 std::string describe(const supervision_case& c) {
   std::string text = std::string(to_string(c.strategy)) + " x" + std::to_string(c.children) + " script {";
   for (int s : c.script) text += (s == stop_supervisor ? std::string("stop") : "w" + std::to_string(s)) + " ";
-  return text + "} intensity " + std::to_string(c.intensity);
+  return text + "} intensity " + std::to_string(c.intensity) + (c.backoff ? " with back-off" : "");
 }
 
 std::vector<int> random_script(std::mt19937_64& rng, int children) {
@@ -52,6 +53,7 @@ weir::testing::scenario supervision(supervision_case c) {
     flags.strategy = c.strategy;
     flags.intensity = c.intensity;
     flags.period = 5s;
+    if (c.backoff) flags.backoff = weir::backoff{.initial = 10ms, .max = 40ms, .multiplier = 2, .jitter = 0.5};
     auto sup = run.system.spawn<weir::supervisor>("sup", flags, std::move(specs));
     run.t.run_until_idle();  // started: the crashes are what is explored
     const std::vector<int> script = c.random_script ? random_script(run.rng, c.children) : c.script;
@@ -157,11 +159,15 @@ TEST_CASE("explore: crashes landing in a group restart of four (the rest_for_one
 TEST_CASE("explore: random crash scripts of up to 4 crashes on 2 to 5 children, every strategy") {
   for (restart_strategy strategy : strategies) {
     for (int children : {2, 3, 4, 5}) {
-      supervision_case c{strategy, children, {}};
-      c.random_script = true;
-      weir::test::explore_and_report("supervision " + std::string(to_string(strategy)) + " x" +
-                                         std::to_string(children) + " random scripts",
-                                     supervision(c), weir::test::random_schedules(300, 20'000));
+      for (bool backoff : {false, true}) {
+        supervision_case c{strategy, children, {}};
+        c.random_script = true;
+        c.backoff = backoff;
+        weir::test::explore_and_report("supervision " + std::string(to_string(strategy)) + " x" +
+                                           std::to_string(children) + " random scripts" +
+                                           (backoff ? " with back-off" : ""),
+                                       supervision(c), weir::test::random_schedules(150, 10'000));
+      }
     }
   }
 }
