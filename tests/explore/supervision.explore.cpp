@@ -120,6 +120,19 @@ std::vector<std::vector<int>> all_scripts(int children, int length) {
   return out;
 }
 
+/// Fails its first `failures` starts (a dependency not up yet), then runs.
+class flaky_start : public weir::actor<crash> {
+ public:
+  explicit flaky_start(std::shared_ptr<int> failures) : failures_(std::move(failures)) {}
+  void on_start() override {
+    if ((*failures_)-- > 0) throw std::runtime_error("not ready");
+  }
+  void on_message(crash&) override { throw std::runtime_error("crash"); }
+
+ private:
+  std::shared_ptr<int> failures_;
+};
+
 const restart_strategy strategies[] = {restart_strategy::one_for_one, restart_strategy::one_for_all,
                                        restart_strategy::rest_for_one};
 
@@ -177,5 +190,40 @@ TEST_CASE("explore: a supervisor past its intensity gives up and takes its child
     supervision_case c{strategy, 3, {0, 1, 2}, 1};
     weir::test::explore_and_report("give up " + std::string(to_string(strategy)), supervision(c),
                                    weir::test::deviations(1, 3));
+  }
+}
+
+TEST_CASE("explore: children that fail on_start while their siblings start and crash, from the spawn on") {
+  for (restart_strategy strategy : strategies) {
+    for (int failures : {1, 3}) {
+      const std::string name = std::string(to_string(strategy)) + ", w1 fails " + std::to_string(failures) + " starts";
+      weir::test::explore_and_report(
+          name,
+          [strategy, failures](weir::testing::schedule_run& run) {
+            auto left = std::make_shared<int>(failures);
+            weir::supervisor_flags flags;
+            flags.strategy = strategy;
+            flags.intensity = 2;  // 3 failures: it gives up; 1: it restores
+            auto sup = run.system.spawn<weir::supervisor>(
+                "sup", flags,
+                // No shutdown timeouts: no timer moves the clock, so every
+                // failure falls within the intensity's period.
+                std::vector<weir::child_spec>{
+                    weir::worker<crasher>("w0").with(weir::shutdown_policy::infinity()),
+                    weir::worker<flaky_start>("w1", left).with(weir::shutdown_policy::infinity()),
+                    weir::worker<crasher>("w2").with(weir::shutdown_policy::infinity())});
+            // Nothing has run yet: the spawn and every start are explored too.
+            weir::system& sys = run.system;
+            run.at_quiescence("restored after one failure, given up after three", [&sys, sup, failures] {
+              if (failures > 2) return sup.stopped() ? std::string{} : std::string("/sup did not give up");
+              if (sup.stopped()) return std::string("/sup gave up after one failed start");
+              for (const char* path : {"/sup/w0", "/sup/w1", "/sup/w2"}) {
+                if (sys.snapshot().find(path) == nullptr) return std::string(path) + " is missing";
+              }
+              return std::string{};
+            });
+          },
+          weir::test::deviations(2, 4));
+    }
   }
 }
