@@ -106,7 +106,7 @@ TEST_CASE("explore: asks against the answer, the timeout, and stops of either si
     std::string text;
     for (step s : script) text += name_of(s) + "; ";
     CAPTURE(text);
-    const auto result = weir::testing::explore(ask_race(script), weir::test::deviations(2, 4));
+    const auto result = weir::testing::explore(ask_race(script), weir::test::deviations(2, 3));
     schedules += result.schedules;
     if (result.failure) FAIL(*result.failure);
     CHECK(result.exhausted);
