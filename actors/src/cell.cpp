@@ -1,6 +1,7 @@
 #include <weir/actor.hpp>
 #include <weir/detail/cell.hpp>
 #include <weir/detail/duration_text.hpp>
+#include <weir/detail/log_limiter.hpp>
 #include <weir/detail/ring_state.hpp>
 #include <weir/detail/type_name.hpp>
 #include <weir/mailbox/fair_picker.hpp>
@@ -657,12 +658,12 @@ void cell::note_wait(const wait_arc& arc) {
   if (!cycle) return;
   rt_->deadlocks.fetch_add(1, std::memory_order_relaxed);
   const std::string text = cycle->to_string();
-  rt_->logger->error("weir: deadlock: {} (remedy: {})", text, to_string(remedy));
+  rt_->limited_log->error(log_keys::deadlock(*cycle), "weir: deadlock: {} (remedy: {})", text, to_string(remedy));
   if (rt_->config.on_deadlock) {
     try {
       rt_->config.on_deadlock(*cycle);
     } catch (const std::exception& e) {
-      rt_->logger->error("weir: the on_deadlock listener threw: {}", e.what());
+      rt_->limited_log->error("listener:on_deadlock", "weir: the on_deadlock listener threw: {}", e.what());
     }
   }
   if (remedy == deadlock_remedy::fail_one) {
@@ -941,7 +942,8 @@ void cell::run_guarded(const std::function<void()>& fn) {
   } catch (...) {
     exit_reason reason = exit_reason::from_exception(std::current_exception());
     rt_->crashes.fetch_add(1, std::memory_order_relaxed);
-    rt_->logger->error("weir: actor {} crashed in an Asio completion: {}", path(), reason.detail);
+    rt_->limited_log->error(log_keys::crash("crash", path(), reason), "weir: actor {} crashed in an Asio completion: {}",
+                            path(), reason.detail);
     // Stopping always happens inside a turn (see run_turn), so ask for it.
     enqueue_system(new stop_signal(std::move(reason)));
     return;
@@ -972,19 +974,20 @@ void cell::crash(std::exception_ptr error, const cell_envelope* culprit) {
 exit_reason cell::report_crash(std::exception_ptr error, const cell_envelope* culprit) {
   exit_reason reason = exit_reason::from_exception(error);
   rt_->crashes.fetch_add(1, std::memory_order_relaxed);
+  const std::string key = log_keys::crash("crash", path(), reason);  // a crash loop logs once, then its count
   if (culprit != nullptr && is_user_inbox(culprit->inbox)) {
     // The message that crashed the actor is dead-lettered, never retried.
     dead_letters_.fetch_add(1, std::memory_order_relaxed);
     rt_->dead_letters.fetch_add(1, std::memory_order_relaxed);
     culprit->edge->dead_lettered.fetch_add(1, std::memory_order_relaxed);
-    rt_->logger->error("weir: actor {} crashed handling {}: {}", path(), type_name(culprit->type()),
-                       reason.detail);
+    rt_->limited_log->error(key, "weir: actor {} crashed handling {}: {}", path(), type_name(culprit->type()),
+                            reason.detail);
   } else {
-    rt_->logger->error("weir: actor {} crashed in {}: {}", path(),
-                       culprit == nullptr ? std::string{"on_start"}
-                       : culprit->inbox == timer_inbox ? std::string{"a timer callback"}
-                                                       : type_name(culprit->type()),
-                       reason.detail);
+    rt_->limited_log->error(key, "weir: actor {} crashed in {}: {}", path(),
+                            culprit == nullptr ? std::string{"on_start"}
+                            : culprit->inbox == timer_inbox ? std::string{"a timer callback"}
+                                                            : type_name(culprit->type()),
+                            reason.detail);
   }
   return reason;
 }
@@ -1012,7 +1015,9 @@ void cell::discard(envelope* item) noexcept {
   queued_.fetch_sub(1, std::memory_order_relaxed);
   edge->dead_lettered.fetch_add(1, std::memory_order_relaxed);
   if (rt_->logger->should_log(spdlog::level::debug)) {
-    rt_->logger->debug("weir: dead letter {} to stopped actor {}", type_name(dropped->type()), path());
+    const std::string type = type_name(dropped->type());
+    rt_->limited_log->debug(log_keys::of("dead-letter", path(), type), "weir: dead letter {} to stopped actor {}", type,
+                            path());
   }
   dropped->on_undelivered();  // a carrier forgets what its edge had pending
   dropped->dispose();
@@ -1164,7 +1169,8 @@ void cell::finish_stop() {
     } catch (...) {
       exit_reason thrown = exit_reason::from_exception(std::current_exception());
       rt_->crashes.fetch_add(1, std::memory_order_relaxed);
-      rt_->logger->error("weir: actor {} crashed in on_stop: {}", path(), thrown.detail);
+      rt_->limited_log->error(log_keys::crash("on_stop", path(), thrown), "weir: actor {} crashed in on_stop: {}",
+                              path(), thrown.detail);
       if (!extras().reason.is_crash()) extras().reason = std::move(thrown);
     }
   }
@@ -1430,7 +1436,8 @@ void cell::restart(behavior_factory& make) {
     // It could not even be built: an exit like any other, for the supervisor.
     extras().reason = exit_reason::from_exception(std::current_exception());
     rt_->crashes.fetch_add(1, std::memory_order_relaxed);
-    rt_->logger->error("weir: actor {} could not be restarted: {}", path(), extras().reason.detail);
+    rt_->limited_log->error(log_keys::crash("restart-failed", path(), extras().reason),
+                            "weir: actor {} could not be restarted: {}", path(), extras().reason.detail);
     parent_->post_signal<child_exited_signal>("report the exit of", cell_ptr(this), extras().reason);
     return;
   }

@@ -16,6 +16,17 @@ void validate(const system_config& config) {
   }
   validate(config.adhoc, "weir::system_config::adhoc");
   validate(config.insight);
+  validate(config.log_repeats);
+}
+
+void validate(const log_repeats_config& config) {
+  if (config.window <= clock::duration::zero()) {
+    throw std::invalid_argument("weir::log_repeats_config::window must be > 0 (got " +
+                                detail::milliseconds_text(config.window) + ")");
+  }
+  if (config.max_keys == 0) {
+    throw std::invalid_argument("weir::log_repeats_config::max_keys must be >= 1 (got 0)");
+  }
 }
 
 void validate(const insight_config& config) {

@@ -3,6 +3,7 @@
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
 
+#include <weir/detail/log_limiter.hpp>
 #include <weir/detail/take_snapshot.hpp>
 #include <weir/detail/type_name.hpp>
 #include <weir/detail/watchdog.hpp>
@@ -40,6 +41,7 @@ system::system(system_config config) {
   rt_->config = std::move(config);
   rt_->logger = rt_->config.logger ? rt_->config.logger : default_logger();
   rt_->clock = rt_->config.clock ? rt_->config.clock : make_real_clock(*io_);
+  rt_->limited_log = std::make_unique<detail::log_limiter>(rt_->config.log_repeats, rt_->clock, rt_->logger);
   rt_->io = io_.get();
   if (manual) rt_->manual = std::make_unique<detail::manual_turns>();
   rt_->owner = this;
@@ -85,6 +87,7 @@ void system::shutdown() {
   guardian_->request_stop(exit_kind::shutdown);
   wait_for_guardian();
   stop_insight();
+  rt_->limited_log->flush_all();  // what repeated since its last line, including during the shutdown
   work_.reset();
   io_->stop();
   for (auto& thread : threads_) thread.join();

@@ -1,6 +1,7 @@
 #include <weir/detail/watchdog.hpp>
 
 #include <weir/detail/duration_text.hpp>
+#include <weir/detail/log_limiter.hpp>
 #include <weir/detail/runtime.hpp>
 #include <weir/detail/tree_walk.hpp>
 #include <weir/detail/type_name.hpp>
@@ -62,6 +63,7 @@ void watchdog::tick() {
   check_quiescence(now_ms, found);
   check_growth(now_ms, found);
   raise_and_clear(std::move(found));
+  rt_.limited_log->flush();  // the counts of repeating lines whose window has ended
 }
 
 std::vector<lint> watchdog::lints() const {
@@ -190,12 +192,13 @@ void watchdog::raise_and_clear(found_lints found) {
     lints_ = std::move(found);
   }
   for (const lint& l : raised) {
-    rt_.logger->warn("weir: lint: {}", l.to_string());
+    // A lint that clears and comes back (a flapping wait) is one key.
+    rt_.limited_log->warn(log_keys::of("lint", to_string(l.kind), l.path), "weir: lint: {}", l.to_string());
     if (rt_.config.insight.on_lint) {
       try {
         rt_.config.insight.on_lint(l);
       } catch (const std::exception& e) {
-        rt_.logger->error("weir: insight on_lint callback threw: {}", e.what());
+        rt_.limited_log->error("listener:on_lint", "weir: insight on_lint callback threw: {}", e.what());
       }
     }
   }

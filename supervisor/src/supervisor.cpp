@@ -1,6 +1,7 @@
 #include <weir/supervisor.hpp>
 
 #include <weir/detail/duration_text.hpp>
+#include <weir/detail/log_limiter.hpp>
 #include <weir/detail/type_name.hpp>
 
 #include <spdlog/logger.h>
@@ -94,7 +95,9 @@ void supervisor::handle_exit(std::size_t index, const exit_reason& reason) {
     return;
   }
   if (!note_restart(c, reason)) return;  // gave up: this supervisor is stopping
-  log().info("weir: {} restarts {} ({}; {})", path(), c.spec.name, reason.to_string(), to_string(flags_.strategy));
+  own_cell().rt().limited_log->info(detail::log_keys::of("restart", path() + "/" + c.spec.name),  // a restart loop
+                                    "weir: {} restarts {} ({}; {})", path(), c.spec.name, reason.to_string(),
+                                    to_string(flags_.strategy));
   std::vector<std::string> members;
   const std::size_t first = flags_.strategy == restart_strategy::one_for_all ? 0 : index;
   const std::size_t last = flags_.strategy == restart_strategy::one_for_one ? index + 1 : children_.size();
@@ -127,7 +130,8 @@ bool supervisor::note_restart(const child& c, const exit_reason& reason) {
                           " restarts within " + milliseconds_text(flags_.period) + " (at most " +
                           std::to_string(flags_.intensity) + "); last: " + path() + "/" + c.spec.name + " " +
                           reason.to_string()};
-  log().error("weir: supervisor {} gives up: {}", path(), give_up.detail);
+  own_cell().rt().limited_log->error(detail::log_keys::of("give-up", path()), "weir: supervisor {} gives up: {}",
+                                     path(), give_up.detail);
   own_cell().begin_stop(std::move(give_up));  // children stop in reverse start order, then we fail upward
   return false;
 }

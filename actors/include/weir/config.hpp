@@ -3,6 +3,7 @@
 
 #include <weir/deadlock.hpp>
 #include <weir/insight_config.hpp>
+#include <weir/log_repeats_config.hpp>
 #include <weir/mailbox/policy.hpp>
 
 #include <cstddef>
@@ -58,9 +59,13 @@ struct system_config {
   /// logger named "weir" writing to stderr at level info. The library never
   /// writes to stdout.
   std::shared_ptr<spdlog::logger> logger{};
+  /// How lines that repeat (a deadlock, a crash loop, a flapping lint) are
+  /// logged once, then summarised with a count (see log_repeats_config.hpp).
+  log_repeats_config log_repeats{};
 
   /// What happens when a wait closes a cycle in the wait-for graph (see
-  /// deadlock.hpp). It is always logged at error level first.
+  /// deadlock.hpp). It is always logged at error level first (repeats of
+  /// the same cycle within log_repeats.window are counted, not logged).
   deadlock_remedy deadlock = deadlock_remedy::report;
   /// Told of every wait-for cycle, on the thread of the actor whose wait
   /// closed it, inside its turn: hand the report over, do not block.

@@ -27,6 +27,8 @@ class system;
 
 namespace weir::detail {
 
+class log_limiter;
+
 /// What cells need from their system. Cells hold it by shared_ptr so that a
 /// handle kept after the system is gone still has somewhere to count its dead
 /// letters. The io_context is only touched by running actors, and every actor
@@ -35,6 +37,9 @@ struct runtime {
   system_config config;
   std::shared_ptr<spdlog::logger> logger;
   std::shared_ptr<weir::clock> clock;
+  /// The logger's gate for lines that repeat (config.log_repeats). Set with
+  /// the logger and the clock, before any cell exists.
+  std::unique_ptr<log_limiter> limited_log;
   boost::asio::io_context* io = nullptr;
   /// Manual mode only: the ready turns a test picks from; null otherwise.
   std::unique_ptr<manual_turns> manual;
