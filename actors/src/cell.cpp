@@ -1027,6 +1027,7 @@ void cell::adopt(const cell_ptr& child) {
   }
   link_child(*child);
   child->launch();
+  rt_->links.linked();  // wakes threads waiting for its path, if any
 }
 
 std::vector<cell_ptr> cell::children() const {
