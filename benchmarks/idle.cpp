@@ -12,6 +12,7 @@
 #include <weir/weir.hpp>
 
 #include <algorithm>
+#include <string>
 #include <vector>
 
 namespace {
@@ -40,7 +41,7 @@ int main(int argc, char** argv) {
   const std::size_t rss_before = bench::current_rss_kb();
   for (std::size_t next = 0; next < count;) {
     const std::size_t batch_end = std::min(count, next + batch);
-    for (; next < batch_end; ++next) actors[next] = sys.spawn<idler>("idle", gate);
+    for (; next < batch_end; ++next) actors[next] = sys.spawn<idler>("idle-" + std::to_string(next), gate);
     gate.wait_for(batch_end);
   }
   const std::size_t rss_after = bench::current_rss_kb();

@@ -11,6 +11,7 @@
 
 #include <cstdint>
 #include <future>
+#include <string>
 
 namespace {
 
@@ -32,7 +33,7 @@ class node : public weir::actor<sum> {
     }
     const std::int64_t child_size = size_ / 10;
     for (std::int64_t i = 0; i < 10; ++i) {
-      (void)spawn<node>("n", weir::handle<sum_port>(self()), nullptr, ordinal_ + i * child_size, child_size);
+      (void)spawn<node>("n" + std::to_string(i), weir::handle<sum_port>(self()), nullptr, ordinal_ + i * child_size, child_size);
     }
   }
 

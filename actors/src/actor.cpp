@@ -1,4 +1,5 @@
 #include <weir/actor.hpp>
+#include <weir/detail/duration_text.hpp>
 
 #include <stdexcept>
 
@@ -19,13 +20,20 @@ detail::cell& claim_cell_under_construction() {
 actor_base::actor_base() : cell_(claim_cell_under_construction()) {}
 
 timer_handle actor_base::start_timer(clock::duration after, std::function<void()> on_fire) {
+  if (after < clock::duration::zero()) {
+    throw std::invalid_argument("weir::actor_base::start_timer: delay must not be negative, got " +
+                                detail::milliseconds_text(after));
+  }
+  detail::require_callback(on_fire, "weir::actor_base::start_timer: on_fire");
   return timer_handle(cell_, cell_.start_timer(after, clock::duration::zero(), std::move(on_fire)));
 }
 
 timer_handle actor_base::start_periodic(clock::duration period, std::function<void()> on_tick) {
   if (period <= clock::duration::zero()) {
-    throw std::invalid_argument("weir::actor_base::start_periodic: period must be positive");
+    throw std::invalid_argument("weir::actor_base::start_periodic: period must be positive, got " +
+                                detail::milliseconds_text(period));
   }
+  detail::require_callback(on_tick, "weir::actor_base::start_periodic: on_tick");
   return timer_handle(cell_, cell_.start_timer(period, period, std::move(on_tick)));
 }
 

@@ -1,8 +1,10 @@
 #include <weir/actor.hpp>
 #include <weir/detail/cell.hpp>
+#include <weir/detail/child_names.hpp>
 #include <weir/detail/duration_text.hpp>
 #include <weir/detail/log_limiter.hpp>
 #include <weir/detail/ring_state.hpp>
+#include <weir/detail/tree_guard.hpp>
 #include <weir/detail/type_name.hpp>
 #include <weir/mailbox/fair_picker.hpp>
 
@@ -400,6 +402,7 @@ cell::~cell() {
   // Normally everything was drained at stop; a cell whose spawn failed in
   // the actor's constructor may still hold messages nobody could send yet.
   close_mailbox();
+  if (named_.load(std::memory_order_relaxed)) parent_->free_child_name(*this);  // never launched
   if (edge_state* adhoc = adhoc_edge_.load(std::memory_order_acquire)) adhoc->release_owner();
   delete waits_.load(std::memory_order_acquire);
 }
@@ -416,7 +419,9 @@ cell_ptr make_cell(const std::shared_ptr<runtime>& rt, cell_ptr parent, std::str
   if (name.find('/') != std::string::npos) {
     throw std::invalid_argument("weir::spawn: actor name '" + name + "' must not contain '/'");
   }
-  return cell_ptr(new cell(rt, std::move(parent), std::move(name), user_inboxes));
+  cell_ptr child(new cell(rt, std::move(parent), std::move(name), user_inboxes));
+  if (cell* above = child->parent()) above->reserve_child_name(*child);  // throws if a live sibling has it
+  return child;
 }
 
 cell_ptr cell::make_guardian(const std::shared_ptr<runtime>& rt) {
@@ -1043,29 +1048,8 @@ void cell::adopt(const cell_ptr& child) {
   }
   link_child(*child);
   child->launch();
+  rt_->links.linked();  // wakes threads waiting for its path, if any
 }
-
-namespace {
-
-// The child list's lock: held for a few pointer writes or one copy of the
-// list, so spinning is cheaper than a mutex in every cell.
-class tree_guard {
- public:
-  explicit tree_guard(std::atomic_flag& lock) noexcept : lock_(lock) {
-    while (lock_.test_and_set(std::memory_order_acquire)) lock_.wait(true, std::memory_order_relaxed);
-  }
-  ~tree_guard() {
-    lock_.clear(std::memory_order_release);
-    lock_.notify_one();
-  }
-  tree_guard(const tree_guard&) = delete;
-  tree_guard& operator=(const tree_guard&) = delete;
-
- private:
-  std::atomic_flag& lock_;
-};
-
-}  // namespace
 
 std::vector<cell_ptr> cell::children() const {
   std::vector<cell_ptr> out;
@@ -1077,7 +1061,9 @@ std::vector<cell_ptr> cell::children() const {
 cell_ptr cell::child_named(std::string_view name) const {
   tree_guard guard(tree_lock_);
   for (cell* c = first_child_; c != nullptr; c = c->next_sibling_) {
-    if (c->name_ == name && c->current_phase() != phase::stopped) return cell_ptr(c);
+    if (c->name_ == name && c->named_.load(std::memory_order_relaxed) && c->current_phase() != phase::stopped) {
+      return cell_ptr(c);
+    }
   }
   return nullptr;
 }
@@ -1201,6 +1187,7 @@ void cell::finalize() {
   // fires while the mailbox closes (wait_for), must find live_actors() final.
   if (parent_ != nullptr) rt_->live.fetch_sub(1, std::memory_order_relaxed);
   phase_.store(phase::stopped, std::memory_order_release);
+  if (parent_ != nullptr) parent_->free_child_name(*this);
   close_mailbox();
   notify_watchers();
 }
@@ -1215,6 +1202,7 @@ void cell::notify_watchers() noexcept {
 void cell::abort_unstarted() {
   extras().reason = exit_reason{exit_kind::never_started, {}};
   phase_.store(phase::stopped, std::memory_order_release);
+  if (parent_ != nullptr) parent_->free_child_name(*this);
   close_mailbox();
   behavior_.reset();
   strand_.reset();
@@ -1406,6 +1394,7 @@ void cell::on_stop_timeout(cell& child) {
   rt_->logger->error("weir: actor {} {}", child.path(), reason.detail);
   child.cut_off_ = true;
   unlink_child(child, false);  // its reference goes when it reports (on_child_stopped)
+  free_child_name(child);      // a restart needs a new cell with the same name
   if (current_phase() == phase::stopping) {
     stop_next_child();
   } else if (is_running() && behavior_) {
@@ -1418,7 +1407,10 @@ void cell::restart_later(behavior_factory make) noexcept {
   post_signal<restart_signal>("restart", std::move(make));
 }
 
-void cell::release_later() noexcept { post_signal<release_signal>("release"); }
+void cell::release_later() noexcept {
+  if (parent_ != nullptr) parent_->free_child_name(*this);  // final: a successor may take the name now
+  post_signal<release_signal>("release");
+}
 
 void cell::restart(behavior_factory& make) {
   if (current_phase() != phase::exited) return;  // released meanwhile

@@ -4,6 +4,7 @@
 #include <spdlog/spdlog.h>
 
 #include <weir/detail/log_limiter.hpp>
+#include <weir/detail/request_book.hpp>
 #include <weir/detail/take_snapshot.hpp>
 #include <weir/detail/type_name.hpp>
 #include <weir/detail/watchdog.hpp>
@@ -16,6 +17,10 @@
 
 namespace weir {
 namespace {
+
+// Set on the threads of every system's pool: what would block one of them
+// (waiting on a reply, on a path, on shutdown) refuses to run there.
+thread_local bool on_pool_thread = false;
 
 std::shared_ptr<spdlog::logger> default_logger() {
   // Not registered with spdlog's registry: several systems may coexist.
@@ -48,12 +53,14 @@ system::system(system_config config) {
   rt_->insight = rt_->config.insight.enabled;
   rt_->started_at = rt_->clock->now();
   guardian_ = detail::cell::make_guardian(rt_);
+  requests_ = std::make_shared<detail::request_book>();
   start_insight();
 
   if (!manual) {
     threads_.reserve(rt_->config.threads);
     for (std::size_t i = 0; i < rt_->config.threads; ++i) {
       threads_.emplace_back([this] {
+        on_pool_thread = true;
         for (;;) {
           try {
             io_->run();
@@ -80,12 +87,11 @@ system::~system() {
 }
 
 void system::shutdown() {
-  if (detail::cell::current() != nullptr) {
-    throw std::logic_error("weir::system::shutdown called from inside an actor; it would wait for itself");
-  }
+  require_outside_actors("weir::system::shutdown", "it would wait for itself");
   if (shut_down_.exchange(true)) return;
   guardian_->request_stop(exit_kind::shutdown);
   wait_for_guardian();
+  requests_->close();  // tokens held outside any actor: their callers hear no_reply now
   stop_insight();
   rt_->limited_log->flush_all();  // what repeated since its last line, including during the shutdown
   work_.reset();
@@ -115,10 +121,14 @@ void system::wait_for_guardian() {
   rt_->stop_cv.wait(lock, [&] { return rt_->guardian_stopped; });
 }
 
+void system::require_outside_actors(std::string_view what, std::string_view instead) {
+  if (detail::cell::current() == nullptr && !on_pool_thread) return;
+  throw std::logic_error(std::string{what} + " called from inside an actor or on a pool thread; " +
+                         std::string{instead});
+}
+
 exit_reason system::wait_for_cell(detail::cell& actor) {
-  if (detail::cell::current() != nullptr) {
-    throw std::logic_error("weir::system::wait_for called from inside an actor; it would block its thread");
-  }
+  require_outside_actors("weir::system::wait_for", "it would block the thread (monitor the actor instead)");
   struct outcome {
     std::mutex mutex;
     std::condition_variable done;
@@ -149,6 +159,54 @@ exit_reason system::wait_for_cell(detail::cell& actor) {
   std::unique_lock lock(result->mutex);
   result->done.wait(lock, [&] { return result->reason.has_value(); });
   return *result->reason;
+}
+
+detail::cell_ptr system::wait_for_cell_at(std::string_view path, clock::duration timeout) {
+  require_outside_actors("weir::system::wait_for_path", "it would block the thread (use find())");
+  require_path(path, "weir::system::wait_for_path");
+  detail::require_positive_timeout(timeout, "weir::system::wait_for_path");
+  detail::link_watch& watch = rt_->links;
+  const detail::link_watch::waiting registered(watch);  // before the first look: no link is missed
+  auto expired = std::make_shared<std::atomic<bool>>(false);
+  const std::shared_ptr<armed_timer> timer =
+      rt_->clock->arm(rt_->clock->now() + timeout, clock::duration::zero(),
+                      [expired, weak = std::weak_ptr<detail::runtime>(rt_)] {
+                        expired->store(true);
+                        if (auto rt = weak.lock()) rt->links.bump();
+                      });
+  struct cancel_at_exit {
+    const std::shared_ptr<armed_timer>& timer;
+    ~cancel_at_exit() { timer->cancel(); }
+  } const cancel{timer};
+
+  if (threads_.empty()) {  // manual mode: run the turns here, one at a time
+    for (;;) {
+      if (detail::cell_ptr found = find_cell(path)) return found;
+      if (expired->load()) return nullptr;
+      if (!detail::run_manual_step(*rt_)) {
+        if (detail::cell_ptr found = find_cell(path)) return found;
+        if (expired->load()) return nullptr;
+        throw std::logic_error("weir::system::wait_for_path: no actor at " + std::string{path} +
+                               " and nothing left to run (manual mode: advance the clock?)");
+      }
+    }
+  }
+  for (;;) {
+    const std::uint64_t seen = watch.generation();
+    if (detail::cell_ptr found = find_cell(path)) return found;
+    if (expired->load()) return nullptr;
+    watch.wait_past(seen);  // a link anywhere in the tree, or the timeout
+  }
+}
+
+void system::require_path(std::string_view path, std::string_view where) {
+  // "/a" or "/a/b/...": every name non-empty.
+  const bool valid = path.size() >= 2 && path.front() == '/' && path.back() != '/' &&
+                     path.find("//") == std::string_view::npos;
+  if (!valid) {
+    throw std::invalid_argument(std::string{where} + ": '" + std::string{path} +
+                                "' is not an actor path (\"/name\" or \"/name/child/...\")");
+  }
 }
 
 detail::cell_ptr system::find_cell(std::string_view path) const {

@@ -13,6 +13,7 @@
 
 #include <atomic>
 #include <cstdlib>
+#include <string>
 #include <vector>
 
 using namespace std::chrono_literals;
@@ -174,7 +175,7 @@ TEST_CASE("stress: many askers, many asks across threads: every ask ends exactly
   auto d = sys.spawn<doubler>("doubler");
   std::vector<weir::handle<asker>> all;
   for (int i = 0; i < askers; ++i) {
-    all.push_back(sys.spawn<asker>("asker", d, per_asker, done));
+    all.push_back(sys.spawn<asker>("asker-" + std::to_string(i), d, per_asker, done));
     (void)all.back().send(start{});
   }
   done.wait();

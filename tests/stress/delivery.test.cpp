@@ -13,6 +13,7 @@
 #include <cstdint>
 #include <cstdlib>
 #include <random>
+#include <string>
 #include <vector>
 
 using namespace std::chrono_literals;
@@ -105,10 +106,10 @@ TEST_CASE("stress: every message is delivered exactly once, in per-sender order"
   std::vector<weir::handle<sink>> sinks;
   sinks.reserve(sinks_n);
   for (std::size_t s = 0; s < sinks_n; ++s) {
-    sinks.push_back(sys.spawn<sink>("sink", producers_n, expected[s], all_received));
+    sinks.push_back(sys.spawn<sink>("sink-" + std::to_string(s), producers_n, expected[s], all_received));
   }
   for (std::uint32_t p = 0; p < producers_n; ++p) {
-    auto prod = sys.spawn<producer>("producer", p, sinks, targets[p], closed);
+    auto prod = sys.spawn<producer>("producer-" + std::to_string(p), p, sinks, targets[p], closed);
     (void)prod.send(go{});
   }
   all_received.wait();
@@ -182,10 +183,10 @@ TEST_CASE("stress: with crashes injected, sent = handled + dead letters, exactly
   std::vector<weir::handle<fragile>> targets;
   {
     weir::system sys(config);
-    for (std::size_t i = 0; i < targets_n; ++i) targets.push_back(sys.spawn<fragile>("fragile", 5000));
+    for (std::size_t i = 0; i < targets_n; ++i) targets.push_back(sys.spawn<fragile>("fragile-" + std::to_string(i), 5000));
     weir::test::countdown sent(flooders_n);
     for (std::size_t f = 0; f < flooders_n; ++f) {
-      (void)sys.spawn<flooder>("flooder", targets, per_flooder, refused, sent).send(go{});
+      (void)sys.spawn<flooder>("flooder-" + std::to_string(f), targets, per_flooder, refused, sent).send(go{});
     }
     sent.wait();
     sys.shutdown();  // whatever is still queued becomes a dead letter
@@ -219,7 +220,7 @@ class churner : public weir::actor<spawn_wave> {
       quit();
       return;
     }
-    for (int i = 0; i < 3; ++i) (void)spawn<churner>("c", nullptr).send(spawn_wave{w.depth - 1});
+    for (int i = 0; i < 3; ++i) (void)spawn<churner>("c" + std::to_string(i), nullptr).send(spawn_wave{w.depth - 1});
     if (done_ != nullptr) done_->arrive();
   }
 
@@ -236,7 +237,7 @@ TEST_CASE("stress: spawning and stopping under load leaves nothing behind") {
   config.threads = 4;
   weir::system sys(config);
   weir::test::countdown spawned(roots);
-  for (std::size_t r = 0; r < roots; ++r) (void)sys.spawn<churner>("root", &spawned).send(spawn_wave{5});
+  for (std::size_t r = 0; r < roots; ++r) (void)sys.spawn<churner>("root-" + std::to_string(r), &spawned).send(spawn_wave{5});
   spawned.wait();
   sys.shutdown();  // stops every subtree that is still alive, children first
   CHECK(sys.live_actors() == 0);

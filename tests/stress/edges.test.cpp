@@ -11,6 +11,7 @@
 #include <doctest/doctest.h>
 
 #include <cstdlib>
+#include <string>
 #include <vector>
 
 using namespace std::chrono_literals;
@@ -87,7 +88,7 @@ TEST_CASE("stress: a chain of bounded edges delivers everything in order while s
   std::vector<weir::handle<relay>> relays;
   weir::handle<item_port> next = end;
   for (int i = 0; i < 6; ++i) {
-    auto r = sys.spawn<relay>("relay");
+    auto r = sys.spawn<relay>("relay-" + std::to_string(i));
     (void)r.send(wire{next});
     next = r;
     relays.push_back(r);

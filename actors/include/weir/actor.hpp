@@ -5,6 +5,7 @@
 #include <weir/clock.hpp>
 #include <weir/detail/cell.hpp>
 #include <weir/detail/guarded_executor.hpp>
+#include <weir/detail/require.hpp>
 #include <weir/handle.hpp>
 #include <weir/inbox.hpp>
 #include <weir/message_handler.hpp>
@@ -76,22 +77,24 @@ class actor_base {
 
   /// Watches `target`: on_down() is called once it has stopped for good, at
   /// once (as a later turn) if it already has. Any number of monitors.
+  /// Throws std::invalid_argument for an empty handle.
   template <class Interface>
   monitor_ref monitor(const handle<Interface>& target) {
-    return monitor_cell(detail_cell(target));
+    return monitor_cell(detail::target_cell(target, "weir::actor_base::monitor"));
   }
   /// Cancels a monitor; its down notice is not delivered, even if on its way.
   void demonitor(monitor_ref ref) noexcept { cell_.demonitor(ref.value); }
   /// Links this actor and `peer` both ways (see spawn_linked). Linking to an
-  /// actor that has already stopped delivers its exit at once.
+  /// actor that has already stopped delivers its exit at once. Throws
+  /// std::invalid_argument for an empty handle.
   template <class Interface>
   void link(const handle<Interface>& peer) {
-    link_cell(detail_cell(peer));
+    link_cell(detail::target_cell(peer, "weir::actor_base::link"));
   }
   /// Removes a link both ways; no exit of the peer arrives after this.
   template <class Interface>
   void unlink(const handle<Interface>& peer) {
-    detail::cell& other = detail_cell(peer);
+    detail::cell& other = detail::target_cell(peer, "weir::actor_base::unlink");
     cell_.drop_link(other);
     other.unlink_later(cell_);
   }
@@ -128,13 +131,20 @@ class actor_base {
   /// (a weir::reply_to<R>), or `on_error(ask_error)` on timeout or when the
   /// request is dropped unanswered. A reply after the timeout is counted
   /// (late_replies) and dropped. While pending, the ask is a recorded wait.
+  ///
+  /// Throws std::invalid_argument, and sends nothing, if `timeout` is not
+  /// positive, `to` is empty, or a callback is an empty std::function or a
+  /// null pointer. Code outside any actor uses system::request instead.
   template <class Interface, class Request, class OnReply, class OnError>
-    requires accepts<Interface, Request> && requires(Request r) { r.reply; }
+    requires accepts<Interface, Request> && request_message<Request>
   void ask(const handle<Interface>& to, Request request, clock::duration timeout, OnReply on_reply,
            OnError on_error) {
-    using reply_type = typename decltype(request.reply)::value_type;
+    using reply_type = reply_type_of<Request>;
+    detail::require_positive_timeout(timeout, "weir::ask");
+    detail::require_callback(on_reply, "weir::ask: on_reply");
+    detail::require_callback(on_error, "weir::ask: on_error");
     const std::uint64_t id = cell_.begin_ask(
-        detail_cell(to), timeout,
+        detail::target_cell(to, "weir::ask"), timeout,
         [f = std::move(on_reply)](void* reply) mutable { f(*static_cast<reply_type*>(reply)); },
         [g = std::move(on_error)](std::uint8_t error) mutable { g(static_cast<ask_error>(error)); });
     request.reply = reply_to<reply_type>(detail::cell_ptr(&cell_), id);
@@ -142,9 +152,13 @@ class actor_base {
     (void)to.send(std::move(request));
   }
 
-  /// Calls `on_fire` once, `after` from now, as a turn of this actor.
+  /// Calls `on_fire` once, `after` from now, as a turn of this actor; `after`
+  /// zero means as soon as possible, after the current handler. Throws
+  /// std::invalid_argument for a negative `after` or an empty `on_fire`.
   timer_handle start_timer(clock::duration after, std::function<void()> on_fire);
-  /// Calls `on_tick` every `period`, first after one period.
+  /// Calls `on_tick` every `period`, first after one period. Throws
+  /// std::invalid_argument for a `period` that is not positive or an empty
+  /// `on_tick`.
   timer_handle start_periodic(clock::duration period, std::function<void()> on_tick);
 
   /// The actor's strand, for Asio objects (sockets, resolvers) it owns.
@@ -158,9 +172,11 @@ class actor_base {
   /// ...): they run on the strand and are dropped after stop, so they never
   /// touch a socket the stopped actor destroyed. As with any Asio operation,
   /// buffers must outlive it: let the actor own its sockets (destroying them
-  /// cancels their operations) or keep the buffers elsewhere.
+  /// cancels their operations) or keep the buffers elsewhere. Throws
+  /// std::invalid_argument for an empty std::function or a null pointer.
   template <class Handler>
   auto guard(Handler&& handler) {
+    detail::require_callback(handler, "weir::actor_base::guard: handler");
     detail::cell_ptr owner(&cell_);
     return boost::asio::bind_executor(
         detail::guarded_executor(owner, cell_.strand()),

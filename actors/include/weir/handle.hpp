@@ -10,6 +10,7 @@
 #include <memory>
 #include <stdexcept>
 #include <string>
+#include <string_view>
 #include <type_traits>
 #include <utility>
 
@@ -199,5 +200,17 @@ template <class I>
 detail::cell& detail_cell(const handle<I>& h) {
   return h.checked_cell("detail_cell");
 }
+
+namespace detail {
+
+/// The cell behind a handle passed to `where` (ask, monitor, link, request,
+/// wait_for): std::invalid_argument naming `where` if the handle is empty.
+template <class I>
+cell& target_cell(const handle<I>& h, std::string_view where) {
+  if (!h) throw std::invalid_argument(std::string{where} + ": the target handle is empty");
+  return detail_cell(h);
+}
+
+}  // namespace detail
 
 }  // namespace weir

@@ -6,6 +6,7 @@
 #include <weir/detail/cell.hpp>
 #include <weir/detail/runtime.hpp>
 #include <weir/handle.hpp>
+#include <weir/request.hpp>
 #include <weir/snapshot.hpp>
 
 #include <boost/asio/executor_work_guard.hpp>
@@ -13,6 +14,7 @@
 #include <boost/asio/io_context.hpp>
 
 #include <atomic>
+#include <future>
 #include <memory>
 #include <optional>
 #include <string>
@@ -24,6 +26,10 @@
 
 namespace weir {
 
+namespace detail {
+class request_book;
+}
+
 /// Owns an Asio io_context, the threads that run it, and the root of the
 /// actor tree. Top-level actors spawned here are children of that root.
 ///
@@ -31,8 +37,10 @@ namespace weir {
 /// actors newest first, each after its own children, and returns only when
 /// every actor has stopped and every thread has joined.
 ///
-/// Thread safety: spawn() and the observers from any thread, including actor
-/// handlers. shutdown() from any thread that is not running an actor.
+/// Thread safety: spawn(), find() and the observers from any thread, including
+/// actor handlers. What waits (shutdown, wait_for, wait_for_path) and
+/// request() from any thread that is not one of the system's own: inside an
+/// actor they throw std::logic_error, since they would block its thread.
 class system {
  public:
   /// Throws std::invalid_argument naming an invalid config field.
@@ -44,6 +52,12 @@ class system {
   /// Spawns a top-level actor `T(args...)` named `name`. The constructor runs
   /// on the calling thread (its exceptions reach the caller); on_start and
   /// every handler then run on the actor's strand.
+  ///
+  /// Names are unique among live siblings, here as under any actor: throws
+  /// std::invalid_argument naming the path if a live actor already has it
+  /// (also one spawned an instant ago on another thread), or if `name` is
+  /// empty or holds a '/'. A name is free again once its actor has stopped
+  /// for good (e.g. after wait_for() on it returned).
   template <class T, class... Args>
   handle<T> spawn(std::string name, Args&&... args) {
     return detail::spawn_actor<T>(rt_, guardian_, std::move(name), std::forward<Args>(args)...);
@@ -55,20 +69,73 @@ class system {
   /// In manual mode it runs the system's turns itself, and throws
   /// std::logic_error if nothing is left to run while the actor still lives.
   /// Not from inside an actor (std::logic_error).
+  /// Throws std::invalid_argument for an empty handle.
   template <class Interface>
   exit_reason wait_for(const handle<Interface>& actor) {
-    return wait_for_cell(detail_cell(actor));
+    return wait_for_cell(detail::target_cell(actor, "weir::system::wait_for"));
   }
 
   /// The live actor at `path` ("/root/db/writer"), as a handle of type T;
   /// nullopt if there is none. Throws std::invalid_argument if the actor
-  /// there is not a T. Any thread.
+  /// there is not a T, or if `path` cannot name an actor (it must be
+  /// "/name" or "/name/child/...", with no empty name). Any thread.
   template <class T>
   std::optional<handle<T>> find(std::string_view path) const {
-    detail::cell_ptr found = find_cell(path);
-    if (!found) return std::nullopt;
-    check_type(*found, typeid(T));
-    return detail::handle_to<T>(std::move(found));
+    require_path(path, "weir::system::find");
+    return typed<T>(find_cell(path));
+  }
+
+  /// Waits until an actor is live at `path` and returns it, as find() would;
+  /// nullopt if none is there within `timeout` (on the system's clock, so a
+  /// manual_clock fires it). For actors that appear later: a supervisor's
+  /// child, a child an actor spawns in response to something. It sleeps
+  /// until a child is linked anywhere in the tree and then looks again (no
+  /// polling), so it returns once the actor's parent has adopted it (as
+  /// find() sees it), before the actor's on_start has necessarily run.
+  ///
+  /// In manual mode it runs the system's turns itself, one at a time, and
+  /// returns as soon as the actor is there; if nothing is left to run while
+  /// it is still missing and the timeout has not fired, it throws
+  /// std::logic_error (advance the clock first).
+  ///
+  /// Throws std::invalid_argument for a malformed path or a timeout that is
+  /// not positive, and if the actor found is not a T; std::logic_error
+  /// inside an actor or on a pool thread.
+  template <class T>
+  std::optional<handle<T>> wait_for_path(std::string_view path, clock::duration timeout) {
+    return typed<T>(wait_for_cell_at(path, timeout));
+  }
+
+  /// Asks `to` from code outside any actor (main(), a test, a plain thread):
+  /// sends `message` with its reply token (its member `reply`, a
+  /// weir::reply_to<R>) filled in, and returns a future for the reply. The
+  /// future holds a weir::ask_failed (naming the target and the ask_error)
+  /// when no reply comes within `timeout`, on the system's clock
+  /// (ask_error::timeout), or when the request is dropped unanswered: the
+  /// target has stopped, crashed on it, or let the token go
+  /// (ask_error::no_reply). A reply after the timeout is counted
+  /// (late_request_replies()) and dropped. Requests still pending at
+  /// shutdown end with no_reply.
+  ///
+  /// It never blocks: wait on the future from a plain thread. In manual mode
+  /// run the executor, then read the future. Actors use actor_base::ask:
+  /// called inside an actor or on a pool thread, it throws std::logic_error.
+  /// Throws std::invalid_argument, sending nothing, for an empty handle or a
+  /// timeout that is not positive.
+  template <class Interface, class Request>
+    requires accepts<Interface, Request> && request_message<Request>
+  [[nodiscard]] std::future<reply_type_of<Request>> request(const handle<Interface>& to, Request message,
+                                                           clock::duration timeout) {
+    using reply_type = reply_type_of<Request>;
+    require_outside_actors("weir::system::request", "actors use ask()");
+    detail::require_positive_timeout(timeout, "weir::system::request");
+    const detail::cell& target = detail::target_cell(to, "weir::system::request");
+    auto pending = std::make_shared<detail::pending_request<reply_type>>(target.path());
+    std::future<reply_type> reply = pending->future();
+    open_request(pending, timeout);
+    message.reply = reply_to<reply_type>(std::shared_ptr<detail::reply_sink<reply_type>>(pending));
+    (void)to.send(std::move(message));  // a stopped target drops it with its token: no_reply
+    return reply;
   }
 
   /// Every live actor, the edges into each, the wait-for cycles standing
@@ -133,6 +200,10 @@ class system {
   [[nodiscard]] std::uint64_t waits_begun() const noexcept { return rt_->waits.added(); }
   /// Actors started since the system was made.
   [[nodiscard]] std::uint64_t started_actors() const noexcept { return rt_->started.load(); }
+  /// request()s not yet ended (answered, failed or timed out).
+  [[nodiscard]] std::size_t pending_requests() const;
+  /// Replies to request()s that came after they had timed out (counted, dropped).
+  [[nodiscard]] std::uint64_t late_request_replies() const noexcept;
 
  private:
   void wait_for_guardian();
@@ -140,8 +211,19 @@ class system {
   void await_sigusr1();
   void stop_insight();
   exit_reason wait_for_cell(detail::cell& actor);
+  detail::cell_ptr wait_for_cell_at(std::string_view path, clock::duration timeout);
+  void open_request(const std::shared_ptr<detail::request_entry>& entry, clock::duration timeout);
+  /// Throws std::logic_error naming `what` inside an actor or on a pool thread.
+  static void require_outside_actors(std::string_view what, std::string_view instead);
+  static void require_path(std::string_view path, std::string_view where);
   [[nodiscard]] detail::cell_ptr find_cell(std::string_view path) const;
   static void check_type(const detail::cell& found, const std::type_info& wanted);
+  template <class T>
+  static std::optional<handle<T>> typed(detail::cell_ptr found) {
+    if (!found) return std::nullopt;
+    check_type(*found, typeid(T));
+    return detail::handle_to<T>(std::move(found));
+  }
 
   std::shared_ptr<detail::runtime> rt_;
   std::unique_ptr<boost::asio::io_context> io_;
@@ -149,6 +231,7 @@ class system {
   detail::cell_ptr guardian_;
   std::vector<std::thread> threads_;
   std::atomic<bool> shut_down_{false};
+  std::shared_ptr<detail::request_book> requests_;
   struct insight_parts;  // the watchdog and the SIGUSR1 handler, when enabled
   std::unique_ptr<insight_parts> insight_;
 };

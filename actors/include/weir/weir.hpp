@@ -12,6 +12,7 @@
 #include <weir/exit_reason.hpp>
 #include <weir/handle.hpp>
 #include <weir/inbox.hpp>
+#include <weir/request.hpp>
 #include <weir/send_result.hpp>
 #include <weir/system.hpp>
 #include <weir/timer_handle.hpp>

@@ -137,13 +137,18 @@ child_spec worker_from(std::string name, std::function<std::unique_ptr<T>()> mak
 /// OTP's simple_one_for_one: one template for many dynamic children of type
 /// T, started at runtime with weir::start_child{tmpl("conn-17", args...)}.
 /// Each child is named prefix-suffix and gets the template's restart type
-/// (default temporary) and shutdown policy.
+/// (default temporary) and shutdown policy. Throws std::invalid_argument for
+/// an empty prefix, or one holding a '/'.
 template <class T>
 class child_template {
  public:
   explicit child_template(std::string prefix, restart_type restart = restart_type::temporary,
                           shutdown_policy shutdown = {})
-      : prefix_(std::move(prefix)), restart_(restart), shutdown_(shutdown) {}
+      : prefix_(std::move(prefix)), restart_(restart), shutdown_(shutdown) {
+    if (prefix_.empty() || prefix_.find('/') != std::string::npos) {
+      throw std::invalid_argument("weir::child_template: prefix '" + prefix_ + "' must be non-empty, without '/'");
+    }
+  }
 
   template <class... Args>
   child_spec operator()(const std::string& suffix, Args... args) const {

@@ -94,6 +94,7 @@ struct watcher {
 };
 
 struct timer_state;
+struct child_names;
 struct ask_book;
 struct cell_extras;
 struct wait_registry;
@@ -183,9 +184,19 @@ class cell {
   /// The live children, oldest first (references, so they stay valid).
   /// Any thread: walks the tree under each parent's small lock.
   [[nodiscard]] std::vector<cell_ptr> children() const;
-  /// The first child named `name` that has not stopped for good, or null.
-  /// Any thread, like children().
+  /// The first child named `name` that has not stopped for good (nor been
+  /// released by its supervisor), or null. Any thread, like children().
   [[nodiscard]] cell_ptr child_named(std::string_view name) const;
+
+  // --- names of children (any thread; see child_names.cpp) ----------------
+  /// Reserves `child`'s name among this cell's children, at spawn, before it
+  /// is handed over: two live siblings never share a name, even when spawned
+  /// from two threads at once. Throws std::invalid_argument naming the path
+  /// if a live child (adopted or still on its way) already has it.
+  void reserve_child_name(cell& child);
+  /// Frees `child`'s name for a successor: once it has stopped for good, its
+  /// supervisor released it, or it was cut off. Idempotent.
+  void free_child_name(cell& child) noexcept;
   /// The behaviour's dynamic type (fixed at spawn; the same across restarts).
   [[nodiscard]] const std::type_info* behavior_type() const noexcept { return behavior_type_; }
 
@@ -383,6 +394,11 @@ class cell {
   cell* last_child_ = nullptr;
   cell* prev_sibling_ = nullptr;
   cell* next_sibling_ = nullptr;
+  // Names reserved by live children (made on the first spawn under this
+  // cell), and whether this cell holds its own among its siblings; both
+  // guarded by the parent's tree_lock_.
+  std::unique_ptr<child_names> names_;
+  std::atomic<bool> named_{false};
 
 
   // Flow control. The ad-hoc edge is made on first use (most actors have

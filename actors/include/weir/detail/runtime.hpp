@@ -5,6 +5,7 @@
 #include <weir/config.hpp>
 #include <weir/detail/edge_registry.hpp>
 #include <weir/detail/manual_turns.hpp>
+#include <weir/detail/link_watch.hpp>
 #include <weir/detail/turn_slots.hpp>
 #include <weir/detail/wait_graph.hpp>
 
@@ -52,6 +53,8 @@ struct runtime {
   std::atomic<std::int64_t> live{0};  // launched and not yet stopped
   std::atomic<std::uint64_t> deadlocks{0};
   wait_graph waits;
+  /// Bumped when a child is linked while a thread waits for a path (system::wait_for_path).
+  link_watch links;
 
   // Insight (see insight_config). `coarse_ms` is the system's age on its
   // clock, in ms, as of the watchdog's last tick: handlers stamp themselves
