@@ -465,10 +465,45 @@ void foreign_sender(const weir::system& sys, const std::vector<weir::handle<work
   }
 }
 
-/// The storms the main thread sends to e0, over one edge per incarnation.
 struct storm_edge {
   weir::edge<weir::interface<storm>> edge;
   sent_tally tally;
+};
+
+/// The main thread's storms for e0, over one edge per incarnation of e0.
+/// An edge to an e0 that is gone holds its cell: it is checked and folded
+/// into `sum` once quiet, so memory stays flat however many escalations.
+struct storm_sender {
+  std::optional<storm_edge> current;
+  std::vector<storm_edge> retired;
+  totals sum;
+
+  void send(const weir::handle<worker>& e0, int start_crashes) {
+    if (!current || !(current->edge.target() == e0)) {
+      if (current) retired.push_back(std::move(*current));
+      current.emplace(
+          storm_edge{weir::connect<weir::interface<storm>>(e0, weir::unbounded{.penalty = std::nullopt}), {}});
+    }
+    current->tally.note(current->edge.send(storm{start_crashes}));
+  }
+  [[nodiscard]] bool quiet() const {
+    if (current && current->edge.stats().depth != 0) return false;
+    return std::all_of(retired.begin(), retired.end(), [](const auto& s) { return s.edge.stats().depth == 0; });
+  }
+  /// Checks and folds the retired edges that are quiet (all, and the
+  /// current one, when `everything`: at the end).
+  void fold(verdict& v, bool everything) {
+    if (everything && current) {
+      retired.push_back(std::move(*current));
+      current.reset();
+    }
+    std::erase_if(retired, [&](const storm_edge& s) {
+      const weir::edge_stats st = s.edge.stats();
+      if (!everything && st.depth != 0) return false;
+      check_edge(v, "storm -> " + s.edge.target().path(), st, s.tally, false, true, sum);
+      return true;
+    });
+  }
 };
 
 // ---------------------------------------------------------------------------
@@ -560,7 +595,7 @@ int run(const options& opt) {
   relays.push_back(
       {weir::bounded{.capacity = 16, .on_full = weir::overflow_reaction::drop_oldest}, {}, {}});  // a2 -> a1
   std::deque<sender_book> senders(n_producers + n_threads);
-  std::deque<storm_edge> storms;
+  storm_sender storms;
 
   // The tree. Intensity: never give up at this crash rate, yet the window
   // stays one second, so a supervisor's restart history stays small. Only
@@ -635,12 +670,8 @@ int run(const options& opt) {
     live_max = std::max(live_max, static_cast<std::int64_t>(sys.snapshot().actors.size()));
     ++snapshots;
     if (second % 2 == 0) {
-      if (const auto e0 = sys.find<worker>(esc_worker)) {
-        if (storms.empty() || !(storms.back().edge.target() == *e0)) {
-          storms.push_back({weir::connect<weir::interface<storm>>(*e0, weir::unbounded{.penalty = std::nullopt}), {}});
-        }
-        storms.back().tally.note(storms.back().edge.send(storm{esc_intensity}));
-      }
+      if (const auto e0 = sys.find<worker>(esc_worker)) storms.send(*e0, esc_intensity);
+      storms.fold(v, false);
     }
   }
   const std::uint64_t rss_end = rss_bytes();
@@ -660,9 +691,7 @@ int run(const options& opt) {
         if (!std::all_of(list->begin(), list->end(), [](const auto& l) { return l->quiet(); })) return false;
       }
     }
-    for (const auto& s : storms) {
-      if (s.edge.stats().depth != 0) return false;
-    }
+    if (!storms.quiet()) return false;
     for (std::size_t i : {1U, 0U, 3U, 2U}) {
       if (relays[i].edge.stats().depth != 0) return false;
     }
@@ -748,11 +777,8 @@ int run(const options& opt) {
                       std::get<weir::bounded>(rel.policy).on_full == weir::overflow_reaction::drop_oldest;
     check_edge(v, "relay -> " + rel.edge.target().path(), rel.edge.stats(), rel.tally, ring, false, sum);
   }
-  totals storm_sum;
-  for (const auto& s : storms) {
-    check_edge(v, "storm -> " + s.edge.target().path(), s.edge.stats(), s.tally, false, true, storm_sum);
-  }
-  sum.add(storm_sum);
+  storms.fold(v, true);
+  sum.add(storms.sum);
   sum.add(adhoc_rows);
   v.require(adhoc_rows.sent == adhoc_sent_by_threads, "ad-hoc edges counted " + ull(adhoc_rows.sent) +
                                                           " sent, the threads " + ull(adhoc_sent_by_threads));
@@ -773,7 +799,7 @@ int run(const options& opt) {
   v.require(sys.crashes() == throws,
             "the system counted " + ull(sys.crashes()) + " crashes, the workers threw " + ull(throws));
   v.require(sys.crashes() > 0 && restarts > 0, "no crash or no restart: the chaos did not happen");
-  v.require(storms.empty() || escalations > 0, ull(storm_sum.sent) + " storms and esc never gave up");
+  v.require(storms.sum.sent == 0 || escalations > 0, ull(storms.sum.sent) + " storms and esc never gave up");
   v.require(sys.deadlocks() == 0, ull(sys.deadlocks()) + " wait-for cycles in a tree that has none");
   // Every pulse sent is in exactly one delivered count, unless a delivery was dead-lettered.
   if (per_route[pulse].dead_lettered == 0) {
@@ -813,7 +839,7 @@ int run(const options& opt) {
   std::printf("crashes         %llu  (%llu under load, %.0f/s)\n", u(sys.crashes()), u(crashes_under_load),
               per_s(crashes_under_load));
   std::printf("restarts        %llu, of which esc gave up %llu times (%llu storms; %llu sender lanes reopened)\n",
-              u(restarts), u(escalations), u(storm_sum.sent), u(lanes_replaced));
+              u(restarts), u(escalations), u(storms.sum.sent), u(lanes_replaced));
   std::printf("orphans         %lld live after shutdown; at most %lld live under load (tree %lld), %llu snapshots\n",
               static_cast<long long>(sys.live_actors()), static_cast<long long>(live_max),
               static_cast<long long>(tree_size), u(snapshots));
