@@ -675,6 +675,7 @@ int run(const options& opt) {
     }
   }
   const std::uint64_t rss_end = rss_bytes();
+  rss_peak = std::max(rss_peak, rss_end);
   if (!rss_warm) rss_warm = rss_end;
   const double load_seconds = std::chrono::duration<double>(steady::now() - started).count();
   const std::uint64_t crashes_under_load = sys.crashes();
