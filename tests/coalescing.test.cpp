@@ -168,6 +168,31 @@ TEST_CASE("coalescing edges to a stopped receiver answer closed and count dead l
   check_conservation(changes.stats());
 }
 
+TEST_CASE("coalescing edges keep their receiver: sends after it stopped and its last handle went answer closed") {
+  weir::testing::manual_system t;
+  weir::pulse_edge<tick> bell;
+  weir::latest_edge<config> cfg;
+  weir::keyed_edge<std::string> changes;
+  {
+    auto w = t.system.spawn<watcher>("w");
+    bell = weir::pulse_edge<tick>(w);
+    cfg = weir::latest_edge<config>(w);
+    changes = weir::keyed_edge<std::string>(w, weir::keyed_merge{.key_bound = 8});
+    t.run_until_idle();
+    w.stop();
+    t.run_until_idle();  // stopped, and its parent has let go of it
+  }  // the last handle: only the edges still refer to the receiver
+  CHECK(bell.fire() == weir::send_result::closed);
+  CHECK(cfg.send(config{1}) == weir::send_result::closed);
+  CHECK(changes.changed("x") == weir::send_result::closed);
+  CHECK(bell.stats().dead_lettered == 1);
+  CHECK(cfg.stats().dead_lettered == 1);
+  CHECK(changes.stats().dead_lettered == 1);
+  check_conservation(bell.stats());
+  check_conservation(cfg.stats());
+  check_conservation(changes.stats());
+}
+
 TEST_CASE("a zero key bound is rejected, naming the field") {
   weir::testing::manual_system t;
   probe seen{};

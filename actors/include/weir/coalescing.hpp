@@ -168,10 +168,12 @@ template <class State, class Message>
 class coalescing_edge {
  public:
   coalescing_edge() noexcept = default;
-  coalescing_edge(coalescing_edge&& other) noexcept : state_(std::exchange(other.state_, nullptr)) {}
+  coalescing_edge(coalescing_edge&& other) noexcept
+      : receiver_(std::move(other.receiver_)), state_(std::exchange(other.state_, nullptr)) {}
   coalescing_edge& operator=(coalescing_edge&& other) noexcept {
     if (this != &other) {
       reset();
+      receiver_ = std::move(other.receiver_);
       state_ = std::exchange(other.state_, nullptr);
     }
     return *this;
@@ -187,7 +189,8 @@ class coalescing_edge {
   template <class Interface, class... Extra>
   coalescing_edge(const handle<Interface>& to, const char* kind, Extra&&... extra) {
     if (!to) throw std::invalid_argument(std::string{"weir::"} + kind + ": target handle is empty");
-    cell& receiver = *to.cell_;
+    receiver_ = to.cell_;
+    cell& receiver = *receiver_;
     std::string label = edge_state::label_for(receiver);
     state_ = new State(receiver, std::move(label), to.template route_of<Message>(), std::forward<Extra>(extra)...);
   }
@@ -200,8 +203,14 @@ class coalescing_edge {
  private:
   void reset() noexcept {
     if (state_ != nullptr) std::exchange(state_, nullptr)->release_owner();
+    receiver_.reset();
   }
 
+  // The state refers to its receiver's cell, so the edge keeps that cell
+  // alive, as weir::edge does with its handle: a send after the receiver
+  // stopped and its last handle went answers `closed`, never touches freed
+  // memory.
+  cell_ptr receiver_;
   State* state_ = nullptr;
 };
 
