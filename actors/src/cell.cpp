@@ -1,6 +1,7 @@
 #include <weir/actor.hpp>
 #include <weir/detail/cell.hpp>
 #include <weir/detail/duration_text.hpp>
+#include <weir/detail/edge_book.hpp>
 #include <weir/detail/ring_state.hpp>
 #include <weir/detail/type_name.hpp>
 #include <weir/mailbox/fair_picker.hpp>
@@ -57,6 +58,9 @@ struct cell_extras {
   std::vector<std::uint64_t> monitoring;  // refs of this actor's own live monitors
   std::uint64_t next_monitor = 1;
   bool trap_exit = false;
+
+  // The edges this actor opened, parked across a restart (supervised only).
+  edge_book parked_edges;
 };
 
 // What an actor waits for, readable from any thread. Written only on the
@@ -819,6 +823,8 @@ void cell::start_behavior() {
   } catch (...) {
     crash(std::current_exception(), nullptr);
   }
+  // The last chance for a restarted behaviour to take its edges back.
+  if (extras_) extras_->parked_edges.release_unclaimed();
   after_user_code();
 }
 
@@ -1159,7 +1165,11 @@ void cell::finish_stop() {
     }
     extras_->timers.clear();
   }
-  behavior_.reset();
+  {
+    // A supervised actor's own edges outlive its behaviour, for the next one.
+    const parking_scope parking(*this, extras_ && extras_->supervised ? &extras_->parked_edges : nullptr);
+    behavior_.reset();
+  }
   started_ = false;
   if (extras_ && extras_->supervised) {
     // Not the end: the supervisor restarts the behaviour in this same cell
@@ -1179,6 +1189,7 @@ void cell::finalize() {
   // fires while the mailbox closes (wait_for), must find live_actors() final.
   if (parent_ != nullptr) rt_->live.fetch_sub(1, std::memory_order_relaxed);
   phase_.store(phase::stopped, std::memory_order_release);
+  if (extras_) extras_->parked_edges.release_all();  // no behaviour will take them back
   close_mailbox();
   notify_watchers();
 }
@@ -1223,6 +1234,10 @@ void cell::notify_parent_and_release() {
 cell_extras& cell::extras() {
   if (!extras_) extras_ = std::make_unique<cell_extras>();
   return *extras_;
+}
+
+edge_book* cell::parked_edges() const noexcept {
+  return extras_ && !extras_->parked_edges.empty() ? &extras_->parked_edges : nullptr;
 }
 
 std::string cell::reason_text() const { return extras_ ? extras_->reason.to_string() : std::string{"normal"}; }
@@ -1401,8 +1416,11 @@ void cell::release_later() noexcept { post_signal<release_signal>("release"); }
 void cell::restart(behavior_factory& make) {
   if (current_phase() != phase::exited) return;  // released meanwhile
   restarts_.fetch_add(1, std::memory_order_relaxed);
+  extras().parked_edges.begin_incarnation();
   try {
     construction_scope scope(*this);
+    // A behaviour that fails to build gives back the edges it took.
+    const parking_scope parking(*this, &extras().parked_edges);
     std::unique_ptr<actor_base> fresh = make();
     if (!fresh) throw std::invalid_argument("the child's factory returned no actor");
     if (typeid(*fresh) != *behavior_type_) {

@@ -97,6 +97,7 @@ struct timer_state;
 struct ask_book;
 struct cell_extras;
 struct wait_registry;
+class edge_book;
 
 /// The part of an actor that outlives its behaviour object: identity, mailbox,
 /// strand, parent and children. Handles point here.
@@ -188,6 +189,10 @@ class cell {
   [[nodiscard]] cell_ptr child_named(std::string_view name) const;
   /// The behaviour's dynamic type (fixed at spawn; the same across restarts).
   [[nodiscard]] const std::type_info* behavior_type() const noexcept { return behavior_type_; }
+  /// The edges this actor opened that a restart parked for its next
+  /// behaviour (see edge_book); null if it never parked any. Strand only,
+  /// or the spawning thread before the cell runs.
+  [[nodiscard]] edge_book* parked_edges() const noexcept;
 
   // --- spawning (the spawning thread owns the new cell until it launches) ---
   void attach_behavior(std::unique_ptr<actor_base> behavior) noexcept;
