@@ -168,6 +168,25 @@ TEST_CASE("coalescing edges to a stopped receiver answer closed and count dead l
   check_conservation(changes.stats());
 }
 
+TEST_CASE("a coalescing edge keeps its receiver: once the receiver stopped and every handle is gone, sends answer closed") {
+  weir::testing::manual_system t;
+  weir::pulse_edge<tick> bell;
+  weir::latest_edge<config> cfg;
+  {
+    probe seen{};
+    auto w = t.system.spawn<observed_watcher>("w", seen);
+    bell = weir::pulse_edge<tick>(w);
+    cfg = weir::latest_edge<config>(w);
+    t.run_until_idle();
+    w.stop();
+    t.run_until_idle();
+  }  // the last handle to the stopped watcher goes: the edges alone refer to it now
+  CHECK(bell.fire() == weir::send_result::closed);
+  CHECK(cfg.send(config{1}) == weir::send_result::closed);
+  CHECK(bell.stats().dead_lettered == 1);
+  check_conservation(cfg.stats());
+}
+
 TEST_CASE("a zero key bound is rejected, naming the field") {
   weir::testing::manual_system t;
   probe seen{};
