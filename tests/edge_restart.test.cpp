@@ -37,6 +37,7 @@ struct feeder_plan {
   std::optional<weir::edge_policy> policy = weir::bounded{.capacity = 4};  ///< none: no edge
   bool in_on_start = false;  ///< open it in on_start rather than in the constructor
   bool pulse = false;        ///< also open a pulse edge (in on_start)
+  int failed_builds = 0;     ///< this many constructors throw, after opening the edge
 };
 
 struct burst {
@@ -47,8 +48,12 @@ struct burst {
 
 class feeder : public weir::actor<burst> {
  public:
-  feeder(weir::handle<sink> to, const feeder_plan* plan) : to_sink_(std::move(to)), plan_(*plan) {
+  feeder(weir::handle<sink> to, feeder_plan* plan) : to_sink_(std::move(to)), plan_(*plan) {
     if (!plan_.in_on_start) open();
+    if (plan_.failed_builds > 0) {
+      --plan_.failed_builds;
+      throw std::runtime_error("feeder cannot start");
+    }
   }
   void on_start() override {
     if (plan_.in_on_start) open();
@@ -66,7 +71,7 @@ class feeder : public weir::actor<burst> {
   }
 
   weir::handle<sink> to_sink_;
-  const feeder_plan& plan_;
+  feeder_plan& plan_;
   weir::edge<weir::interface<item>> to_;
   weir::pulse_edge<tick> bell_;
 };
@@ -219,6 +224,28 @@ TEST_CASE("a restart hands out no credit twice: queued messages from before it s
   CHECK(e.depth == 0);
   CHECK(e.credits == 4);
   CHECK(s.find("/sup/feeder")->state == weir::actor_state::idle);
+  check_law(whole_run(s));
+}
+
+TEST_CASE("a behaviour that fails to build gives back the edge it took: the next attempt has it, credit and all") {
+  fixture f;
+  f.start();
+  weir::testing::hold(f.sink_h);
+  f.t.run_until_idle();
+  f.plan.failed_builds = 1;
+  f.send({.count = 4, .then_crash = true});  // every credit spent; the first restart throws in the constructor
+  CHECK(f.restarts() == 2);
+  CHECK(f.plan.failed_builds == 0);
+  weir::system_snapshot s = f.t.system.snapshot();
+  const weir::inbox_snapshot e = live_edge(s, feeder_edge);
+  CHECK(e.sent == 4);
+  CHECK(e.depth == 4);
+  CHECK(e.credits == 0);
+  CHECK(s.closed_edges.empty());
+  weir::testing::release(f.sink_h);
+  f.send({.count = 1});
+  s = f.t.system.snapshot();
+  CHECK(live_edge(s, feeder_edge).handled == 5);
   check_law(whole_run(s));
 }
 

@@ -1167,7 +1167,7 @@ void cell::finish_stop() {
   }
   {
     // A supervised actor's own edges outlive its behaviour, for the next one.
-    const parking_scope parking(*this, extras_ && extras_->supervised ? &extras_->parked_edges : nullptr);
+    const parking_scope parking(*this, extras_ && extras_->supervised ? &extras_->parked_edges : nullptr, false);
     behavior_.reset();
   }
   started_ = false;
@@ -1419,8 +1419,9 @@ void cell::restart(behavior_factory& make) {
   extras().parked_edges.begin_incarnation();
   try {
     construction_scope scope(*this);
-    // A behaviour that fails to build gives back the edges it took.
-    const parking_scope parking(*this, &extras().parked_edges);
+    // Edges the new behaviour takes back and lets go again while it is
+    // built (or because its constructor throws) stay there for the taking.
+    const parking_scope parking(*this, &extras().parked_edges, true);
     std::unique_ptr<actor_base> fresh = make();
     if (!fresh) throw std::invalid_argument("the child's factory returned no actor");
     if (typeid(*fresh) != *behavior_type_) {

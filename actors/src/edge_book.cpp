@@ -19,7 +19,9 @@ bool alike(const edge_state& edge, const edge_shape& shape) {
 
 }  // namespace
 
-void edge_book::park(edge_state& edge) { parked_.push_back({&edge, cell_ptr(&edge.receiver), false}); }
+void edge_book::park(edge_state& edge, bool claimable) {
+  parked_.push_back({&edge, cell_ptr(&edge.receiver), claimable});
+}
 
 void edge_book::begin_incarnation() noexcept {
   for (parked& p : parked_) p.claimable = true;
@@ -60,8 +62,8 @@ void edge_book::release_all() noexcept {
   for (parked& p : std::exchange(parked_, {})) release(p);
 }
 
-parking_scope::parking_scope(const cell& sender, edge_book* book) noexcept
-    : previous_(active_parking), sender_(sender.id()), book_(book) {
+parking_scope::parking_scope(const cell& sender, edge_book* book, bool claimable) noexcept
+    : previous_(active_parking), sender_(sender.id()), book_(book), claimable_(claimable) {
   active_parking = this;
 }
 
@@ -71,7 +73,7 @@ void let_go(edge_state& edge) noexcept {
   const parking_scope* scope = active_parking;
   if (scope != nullptr && scope->book_ != nullptr && edge.opened_by() != 0 && edge.opened_by() == scope->sender_) {
     try {
-      scope->book_->park(edge);
+      scope->book_->park(edge, scope->claimable_);
       return;
     } catch (...) {
       // Out of memory: the edge closes instead, as it would without a book.

@@ -39,7 +39,9 @@ struct edge_shape {
 ///     restart: begin_incarnation(); the new behaviour's constructor and
 ///              on_start open edges: one to the same receiver with the same
 ///              interface, kind and policy takes the parked edge back, so
-///              its counters go on and its credit stays true
+///              its counters go on and its credit stays true (an edge the
+///              constructor lets go again, or a constructor that throws,
+///              puts it back: claimable still)
 ///     on_start returned: release_unclaimed() lets go of the rest (they
 ///              close: final once drained, see edge_registry)
 ///     stopped for good: release_all()
@@ -58,7 +60,9 @@ class edge_book {
   ~edge_book() { release_all(); }
 
   /// Takes over the sender's end of `edge` (whose receiver must be alive).
-  void park(edge_state& edge);
+  /// `claimable`: the behaviour being built may take it back (an edge it
+  /// took back and let go again); else only the next one may.
+  void park(edge_state& edge, bool claimable);
   /// A new behaviour is coming: everything parked so far may be taken back.
   void begin_incarnation() noexcept;
   /// The parked edge like `shape` that the new behaviour may take back
@@ -81,11 +85,11 @@ class edge_book {
 };
 
 /// While it lives, edges that `sender` opened and that are let go on this
-/// thread are parked in `book` instead of released (see edge_book). A null
-/// book parks nothing. Scopes nest.
+/// thread are parked in `book` instead of released (see edge_book), as
+/// `claimable` (see edge_book::park). A null book parks nothing. Scopes nest.
 class parking_scope {
  public:
-  parking_scope(const cell& sender, edge_book* book) noexcept;
+  parking_scope(const cell& sender, edge_book* book, bool claimable) noexcept;
   ~parking_scope();
   parking_scope(const parking_scope&) = delete;
   parking_scope& operator=(const parking_scope&) = delete;
@@ -94,6 +98,7 @@ class parking_scope {
   const parking_scope* previous_;
   std::uint64_t sender_;
   edge_book* book_;
+  bool claimable_;
   friend void let_go(edge_state& edge) noexcept;
 };
 
