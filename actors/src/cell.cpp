@@ -505,10 +505,8 @@ send_result cell::send_on(edge_state& edge, make_node_fn make, void* payload) {
   if (result != send_result::ok) return result;
 
   if (limit != nullptr) {
-    if (limit->on_full == overflow_reaction::suspend && sender != nullptr && !edge.has_credit() &&
-        std::find(sender->extras().dry_edges.begin(), sender->extras().dry_edges.end(), &edge) ==
-            sender->extras().dry_edges.end()) {
-      sender->extras().dry_edges.push_back(&edge);
+    if (limit->on_full == overflow_reaction::suspend && sender != nullptr && !edge.has_credit()) {
+      sender->mark_dry(edge);
     }
   } else if (const unbounded* open = edge.as_unbounded(); open != nullptr && open->penalty) {
     const clock::duration penalty = open->penalty->for_depth(static_cast<std::size_t>(depth));
@@ -594,10 +592,22 @@ void cell::after_user_code() {
   }
 }
 
+void cell::mark_dry(edge_state& edge) {
+  auto& dry = extras().dry_edges;
+  if (std::find(dry.begin(), dry.end(), &edge) == dry.end()) dry.push_back(&edge);
+}
+
+void cell::forget_dry(const edge_state& edge) noexcept {
+  if (!extras_) return;
+  auto& dry = extras_->dry_edges;
+  dry.erase(std::remove(dry.begin(), dry.end(), &edge), dry.end());
+}
+
 // Every edge a handler ran dry is checked, not just the first: otherwise an
 // actor resumed by one edge would keep overdrawing the others, turn after
-// turn. No user code runs between the handler and these checks, so the edges
-// (owned by the actor's behaviour) are all still alive.
+// turn. No user code runs between the handler and these checks, and an edge
+// its behaviour lets go of meanwhile leaves the list (see let_go), so the
+// edges are all still alive.
 bool cell::suspend_on_first_dry_edge() {
   if (!extras_) return false;
   auto& dry = extras_->dry_edges;

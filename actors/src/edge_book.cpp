@@ -70,6 +70,11 @@ parking_scope::parking_scope(const cell& sender, edge_book* book, bool claimable
 parking_scope::~parking_scope() { active_parking = previous_; }
 
 void let_go(edge_state& edge) noexcept {
+  // Let go by the actor that opened it, on its strand: a dry edge it ran
+  // out of credit on must not be checked once it may be gone.
+  if (cell* owner = edge_state::opening_actor(); owner != nullptr && owner->id() == edge.opened_by()) {
+    owner->forget_dry(edge);
+  }
   const parking_scope* scope = active_parking;
   if (scope != nullptr && scope->book_ != nullptr && edge.opened_by() != 0 && edge.opened_by() == scope->sender_) {
     try {
@@ -86,7 +91,21 @@ edge_state* take_parked(const edge_shape& shape) noexcept {
   cell* opener = edge_state::opening_actor();
   if (opener == nullptr) return nullptr;
   edge_book* book = opener->parked_edges();
-  return book != nullptr ? book->take(shape) : nullptr;
+  edge_state* edge = book != nullptr ? book->take(shape) : nullptr;
+  if (edge != nullptr) {
+    // Out of credit from before the restart: the new behaviour is suspended
+    // before its first message, as the old one would have been after its
+    // last (it crashed instead), so it cannot overdraw the edge again.
+    const bounded* limit = edge->as_bounded();
+    if (limit != nullptr && limit->on_full == overflow_reaction::suspend && !edge->has_credit()) {
+      try {
+        opener->mark_dry(*edge);
+      } catch (...) {
+        // Out of memory: it overdraws once more, by one handler's sends at most.
+      }
+    }
+  }
+  return edge;
 }
 
 }  // namespace weir::detail

@@ -39,7 +39,9 @@ struct edge_shape {
 ///     restart: begin_incarnation(); the new behaviour's constructor and
 ///              on_start open edges: one to the same receiver with the same
 ///              interface, kind and policy takes the parked edge back, so
-///              its counters go on and its credit stays true (an edge the
+///              its counters go on and its credit stays true: a bounded
+///              (suspend) edge without credit suspends the new behaviour
+///              before its first message (an edge the
 ///              constructor lets go again, or a constructor that throws,
 ///              puts it back: claimable still)
 ///     on_start returned: release_unclaimed() lets go of the rest (they
