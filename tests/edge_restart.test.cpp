@@ -194,26 +194,28 @@ TEST_CASE("a restart hands out no credit twice: queued messages from before it s
   f.start();
   weir::testing::hold(f.sink_h);
   f.t.run_until_idle();
-  f.send({.count = 4, .then_crash = true});  // spends every credit, then crashes instead of being suspended
+  f.send({.count = 4, .then_crash = true});  // spends every credit, then crashes
   CHECK(f.restarts() == 1);
-  weir::system_snapshot s = f.t.system.snapshot();
-  weir::inbox_snapshot e = live_edge(s, feeder_edge);
+  weir::inbox_snapshot e = live_edge(f.t.system.snapshot(), feeder_edge);
   CHECK(e.depth == 4);
   CHECK(e.credits == 0);  // a fresh edge would have 4
-  // The new behaviour took the edge back without credit: it is suspended
-  // before its first message, as the old one would have been.
+
+  // The new behaviour sends on it: no credit, so its message overdraws and
+  // it is suspended, exactly as the old one would have been.
+  f.send({.count = 1});
+  weir::system_snapshot s = f.t.system.snapshot();
+  e = live_edge(s, feeder_edge);
+  CHECK(e.depth == 5);
+  CHECK(e.credits == -1);
   const weir::actor_snapshot* fd = s.find("/sup/feeder");
   REQUIRE(fd != nullptr);
   CHECK(fd->state == weir::actor_state::suspended);
   REQUIRE(fd->waits.size() == 1);
   CHECK(fd->waits.front().on == feeder_edge);
+  f.send({.count = 1});  // waits in the suspended feeder's inbox: nothing more reaches the sink
+  CHECK(live_edge(f.t.system.snapshot(), feeder_edge).depth == 5);
 
-  f.send({.count = 2});  // waits in the suspended feeder's inbox: nothing more reaches the sink
-  e = live_edge(f.t.system.snapshot(), feeder_edge);
-  CHECK(e.sent == 4);
-  CHECK(e.depth == 4);
-
-  weir::testing::release(f.sink_h);  // the receiver drains: credit returns, the feeder resumes and sends
+  weir::testing::release(f.sink_h);  // the receiver drains: credit returns, the feeder resumes
   f.t.run_until_idle();
   s = f.t.system.snapshot();
   e = live_edge(s, feeder_edge);

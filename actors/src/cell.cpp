@@ -505,8 +505,10 @@ send_result cell::send_on(edge_state& edge, make_node_fn make, void* payload) {
   if (result != send_result::ok) return result;
 
   if (limit != nullptr) {
-    if (limit->on_full == overflow_reaction::suspend && sender != nullptr && !edge.has_credit()) {
-      sender->mark_dry(edge);
+    if (limit->on_full == overflow_reaction::suspend && sender != nullptr && !edge.has_credit() &&
+        std::find(sender->extras().dry_edges.begin(), sender->extras().dry_edges.end(), &edge) ==
+            sender->extras().dry_edges.end()) {
+      sender->extras().dry_edges.push_back(&edge);
     }
   } else if (const unbounded* open = edge.as_unbounded(); open != nullptr && open->penalty) {
     const clock::duration penalty = open->penalty->for_depth(static_cast<std::size_t>(depth));
@@ -590,11 +592,6 @@ void cell::after_user_code() {
       self->enqueue_system(new penalty_paid_signal());
     });
   }
-}
-
-void cell::mark_dry(edge_state& edge) {
-  auto& dry = extras().dry_edges;
-  if (std::find(dry.begin(), dry.end(), &edge) == dry.end()) dry.push_back(&edge);
 }
 
 void cell::forget_dry(const edge_state& edge) noexcept {

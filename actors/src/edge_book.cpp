@@ -91,21 +91,7 @@ edge_state* take_parked(const edge_shape& shape) noexcept {
   cell* opener = edge_state::opening_actor();
   if (opener == nullptr) return nullptr;
   edge_book* book = opener->parked_edges();
-  edge_state* edge = book != nullptr ? book->take(shape) : nullptr;
-  if (edge != nullptr) {
-    // Out of credit from before the restart: the new behaviour is suspended
-    // before its first message, as the old one would have been after its
-    // last (it crashed instead), so it cannot overdraw the edge again.
-    const bounded* limit = edge->as_bounded();
-    if (limit != nullptr && limit->on_full == overflow_reaction::suspend && !edge->has_credit()) {
-      try {
-        opener->mark_dry(*edge);
-      } catch (...) {
-        // Out of memory: it overdraws once more, by one handler's sends at most.
-      }
-    }
-  }
-  return edge;
+  return book != nullptr ? book->take(shape) : nullptr;
 }
 
 }  // namespace weir::detail

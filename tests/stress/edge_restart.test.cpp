@@ -54,7 +54,7 @@ struct tally {
 
 // Sends 16 items per turn over a bounded(8) edge (so it overdraws and is
 // suspended every turn), and crashes after every `crash_every`-th batch,
-// while out of credit: its next behaviour starts suspended on the edge.
+// out of credit: its next behaviour takes the dry edge back.
 class restless_sender : public weir::actor<go> {
  public:
   restless_sender(weir::handle<counting_sink> to, tally* t, std::uint64_t quota, std::uint64_t crash_every)

@@ -156,11 +156,8 @@ class cell {
   edge_state& adhoc_edge();
   /// Tells this (suspended) actor that `edge` has credit again.
   void signal_credit(edge_state& edge) noexcept;
-  /// Strand only: `edge`, a bounded(suspend) edge of this actor, has no
-  /// credit; once the running user code returns, the actor is suspended on
-  /// it unless credit is back by then.
-  void mark_dry(edge_state& edge);
-  /// Strand only: this actor lets go of `edge`; it must not be checked.
+  /// Strand only: this actor lets go of `edge`, which a handler may have
+  /// run dry: it must not be checked for credit after the handler.
   void forget_dry(const edge_state& edge) noexcept;
   /// Queues the carrier node of a carrier edge (see carrier_state.hpp).
   send_result post_carrier(edge_state& edge, cell_envelope& carrier) noexcept;

@@ -39,14 +39,18 @@ struct edge_shape {
 ///     restart: begin_incarnation(); the new behaviour's constructor and
 ///              on_start open edges: one to the same receiver with the same
 ///              interface, kind and policy takes the parked edge back, so
-///              its counters go on and its credit stays true: a bounded
-///              (suspend) edge without credit suspends the new behaviour
-///              before its first message (an edge the
+///              its counters go on and its credit stays true (an edge the
 ///              constructor lets go again, or a constructor that throws,
 ///              puts it back: claimable still)
 ///     on_start returned: release_unclaimed() lets go of the rest (they
 ///              close: final once drained, see edge_registry)
 ///     stopped for good: release_all()
+///
+/// A behaviour that crashed out of credit was never suspended; the new one
+/// is not either, so it handles its mailbox (which is how deadlock_remedy::
+/// fail_one breaks a cycle) and is suspended once a handler sends on the
+/// edge still without credit: an overdraft of one handler's sends, the same
+/// bound as for any actor (see bounded), never a second capacity.
 ///
 /// Several parked edges alike are taken back newest first: members are
 /// destroyed in reverse order, so a behaviour that opens them in the order
