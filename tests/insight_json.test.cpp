@@ -122,10 +122,30 @@ void check_lint(const json::object& j, const weir::lint& l) {
   CHECK(str(j.at("text")) == l.to_string());
 }
 
+void check_closed_edge(const json::object& j, const weir::closed_edge_snapshot& c) {
+  CAPTURE(c.edge);
+  CHECK(keys(j) == std::set<std::string>{"edge", "carries", "policy", "edges", "depth", "sent", "handled", "refused",
+                                         "dropped", "coalesced", "dead_lettered", "suspensions", "suspended_ms"});
+  CHECK(str(j.at("edge")) == c.edge);
+  CHECK(str(j.at("carries")) == c.carries);
+  CHECK(str(j.at("policy")) == c.policy);
+  CHECK(j.at("edges").to_number<std::uint64_t>() == c.edges);
+  CHECK(i64(j.at("depth")) == c.totals.depth);
+  CHECK(j.at("sent").to_number<std::uint64_t>() == c.totals.sent);
+  CHECK(j.at("handled").to_number<std::uint64_t>() == c.totals.handled);
+  CHECK(j.at("refused").to_number<std::uint64_t>() == c.totals.refused);
+  CHECK(j.at("dropped").to_number<std::uint64_t>() == c.totals.dropped);
+  CHECK(j.at("coalesced").to_number<std::uint64_t>() == c.totals.coalesced);
+  CHECK(j.at("dead_lettered").to_number<std::uint64_t>() == c.totals.dead_lettered);
+  CHECK(j.at("suspensions").to_number<std::uint64_t>() == c.totals.suspensions);
+  CHECK(i64(j.at("suspended_ms")) ==
+        std::chrono::duration_cast<std::chrono::milliseconds>(c.totals.suspended).count());
+}
+
 void check_snapshot(const json::value& v, const weir::system_snapshot& s, weir::clock::time_point now) {
   const json::object& o = v.as_object();
   CHECK(keys(o) == std::set<std::string>{"uptime_ms", "live_actors", "started_actors", "dead_letters", "crashes",
-                                         "deadlocks", "waits", "actors", "cycles", "lints"});
+                                         "deadlocks", "waits", "actors", "cycles", "lints", "closed_edges"});
   CHECK(i64(o.at("uptime_ms")) == s.uptime.count());
   CHECK(i64(o.at("live_actors")) == s.live_actors);
   CHECK(o.at("started_actors").to_number<std::uint64_t>() == s.started_actors);
@@ -142,6 +162,9 @@ void check_snapshot(const json::value& v, const weir::system_snapshot& s, weir::
   const json::array& lints = o.at("lints").as_array();
   REQUIRE(lints.size() == s.lints.size());
   for (std::size_t i = 0; i < lints.size(); ++i) check_lint(lints[i].as_object(), s.lints[i]);
+  const json::array& closed = o.at("closed_edges").as_array();
+  REQUIRE(closed.size() == s.closed_edges.size());
+  for (std::size_t i = 0; i < closed.size(); ++i) check_closed_edge(closed[i].as_object(), s.closed_edges[i]);
 }
 
 const json::object& actor_at(const json::value& v, const std::string& path) {
@@ -173,6 +196,7 @@ TEST_CASE("to_json writes every field of a varied snapshot as the snapshot has i
   CHECK(s.actors.size() == 9);
   CHECK(s.cycles.size() == 1);
   CHECK(s.lints.size() >= 2);
+  CHECK(s.closed_edges.size() == 2);
 }
 
 TEST_CASE("to_json: a restart, a suspended sender, bounded vs ad hoc inboxes, an aged ask, a cycle, lints") {
@@ -247,6 +271,19 @@ TEST_CASE("to_json: a restart, a suspended sender, bounded vs ad hoc inboxes, an
   REQUIRE(quiet != lints.end());
   CHECK(i64(quiet->at("actor")) == 0);  // the whole system
   CHECK(str(quiet->at("path")).empty());
+
+  // Edges into /gone, stopped for good: their counts stay, by label.
+  const json::array& closed = v.at("closed_edges").as_array();
+  REQUIRE(closed.size() == 2);
+  CHECK(str(closed[0].at("edge")) == "(outside) -> /gone");
+  CHECK(str(closed[0].at("policy")) == "bounded(2, suspend)");
+  CHECK(str(closed[1].at("edge")) == "ad hoc -> /gone");
+  for (const json::value& c : closed) {
+    CHECK(i64(c.at("edges")) == 1);
+    CHECK(i64(c.at("sent")) == 1);
+    CHECK(i64(c.at("handled")) == 1);
+    CHECK(i64(c.at("depth")) == 0);
+  }
 }
 
 TEST_CASE("a cycle member waiting for a reply has null depth and capacity") {

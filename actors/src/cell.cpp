@@ -3,6 +3,7 @@
 #include <weir/detail/child_names.hpp>
 #include <weir/detail/duration_text.hpp>
 #include <weir/detail/log_limiter.hpp>
+#include <weir/detail/edge_book.hpp>
 #include <weir/detail/ring_state.hpp>
 #include <weir/detail/tree_guard.hpp>
 #include <weir/detail/type_name.hpp>
@@ -60,6 +61,9 @@ struct cell_extras {
   std::vector<std::uint64_t> monitoring;  // refs of this actor's own live monitors
   std::uint64_t next_monitor = 1;
   bool trap_exit = false;
+
+  // The edges this actor opened, parked across a restart (supervised only).
+  edge_book parked_edges;
 };
 
 // What an actor waits for, readable from any thread. Written only on the
@@ -596,10 +600,17 @@ void cell::after_user_code() {
   }
 }
 
+void cell::forget_dry(const edge_state& edge) noexcept {
+  if (!extras_) return;
+  auto& dry = extras_->dry_edges;
+  dry.erase(std::remove(dry.begin(), dry.end(), &edge), dry.end());
+}
+
 // Every edge a handler ran dry is checked, not just the first: otherwise an
 // actor resumed by one edge would keep overdrawing the others, turn after
-// turn. No user code runs between the handler and these checks, so the edges
-// (owned by the actor's behaviour) are all still alive.
+// turn. No user code runs between the handler and these checks, and an edge
+// its behaviour lets go of meanwhile leaves the list (see let_go), so the
+// edges are all still alive.
 bool cell::suspend_on_first_dry_edge() {
   if (!extras_) return false;
   auto& dry = extras_->dry_edges;
@@ -833,6 +844,8 @@ void cell::start_behavior() {
   } catch (...) {
     crash(std::current_exception(), nullptr);
   }
+  // The last chance for a restarted behaviour to take its edges back.
+  if (extras_) extras_->parked_edges.release_unclaimed();
   after_user_code();
 }
 
@@ -1167,7 +1180,11 @@ void cell::finish_stop() {
     }
     extras_->timers.clear();
   }
-  behavior_.reset();
+  {
+    // A supervised actor's own edges outlive its behaviour, for the next one.
+    const parking_scope parking(*this, extras_ && extras_->supervised ? &extras_->parked_edges : nullptr, false);
+    behavior_.reset();
+  }
   started_ = false;
   if (extras_ && extras_->supervised) {
     // Not the end: the supervisor restarts the behaviour in this same cell
@@ -1188,6 +1205,7 @@ void cell::finalize() {
   if (parent_ != nullptr) rt_->live.fetch_sub(1, std::memory_order_relaxed);
   phase_.store(phase::stopped, std::memory_order_release);
   if (parent_ != nullptr) parent_->free_child_name(*this);
+  if (extras_) extras_->parked_edges.release_all();  // no behaviour will take them back
   close_mailbox();
   notify_watchers();
 }
@@ -1233,6 +1251,10 @@ void cell::notify_parent_and_release() {
 cell_extras& cell::extras() {
   if (!extras_) extras_ = std::make_unique<cell_extras>();
   return *extras_;
+}
+
+edge_book* cell::parked_edges() const noexcept {
+  return extras_ && !extras_->parked_edges.empty() ? &extras_->parked_edges : nullptr;
 }
 
 std::string cell::reason_text() const { return extras_ ? extras_->reason.to_string() : std::string{"normal"}; }
@@ -1415,8 +1437,12 @@ void cell::release_later() noexcept {
 void cell::restart(behavior_factory& make) {
   if (current_phase() != phase::exited) return;  // released meanwhile
   restarts_.fetch_add(1, std::memory_order_relaxed);
+  extras().parked_edges.begin_incarnation();
   try {
     construction_scope scope(*this);
+    // Edges the new behaviour takes back and lets go again while it is
+    // built (or because its constructor throws) stay there for the taking.
+    const parking_scope parking(*this, &extras().parked_edges, true);
     std::unique_ptr<actor_base> fresh = make();
     if (!fresh) throw std::invalid_argument("the child's factory returned no actor");
     if (typeid(*fresh) != *behavior_type_) {

@@ -12,11 +12,12 @@ edge_state::edge_state(cell& receiver, edge_policy policy, std::string label, ow
       counted_(owner == ownership::sender),
       depth_from_counters_(depth == depth_source::counters),
       coalescing_kind_(std::move(coalescing_kind)),
+      opened_by_(owner == ownership::sender && opening_actor() != nullptr ? opening_actor()->id() : 0),
       runtime_(receiver.rt_shared()) {
   runtime_->edges.add(this);
 }
 
-edge_state::~edge_state() { runtime_->edges.remove(this); }
+edge_state::~edge_state() { runtime_->edges.retire(*this); }
 
 std::string edge_state::describe() const {
   return label.empty() ? "ad hoc -> " + receiver.path() : label;
@@ -30,10 +31,14 @@ std::string edge_state::policy_text() const {
   return as_unbounded()->penalty ? "unbounded(penalty)" : "unbounded";
 }
 
-std::string edge_state::label_for(const cell& receiver) {
+cell* edge_state::opening_actor() noexcept {
   // An edge opened in an actor's constructor belongs to that actor, even
   // though the constructor runs inside the spawning actor's turn.
-  const cell* sender = construction_scope::building() != nullptr ? construction_scope::building() : cell::current();
+  return construction_scope::building() != nullptr ? construction_scope::building() : cell::current();
+}
+
+std::string edge_state::label_for(const cell& receiver) {
+  const cell* sender = opening_actor();
   return (sender != nullptr ? sender->path() : std::string{"(outside)"}) + " -> " + receiver.path();
 }
 

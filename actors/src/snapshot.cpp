@@ -109,13 +109,31 @@ system_snapshot take_snapshot(runtime& rt, const cell& root, const watchdog* lin
     cells.push_back(c);
   });
 
-  rt.edges.for_each([&](const edge_state& edge) {
+  closed_edge_totals into_stopped;
+  closed_edge_totals closed = rt.edges.visit([&](const edge_state& edge) {
     const auto at = index.find(&edge.receiver);  // compares addresses only
-    if (at == index.end()) return;               // into an actor that has stopped
-    actor_snapshot& a = out.actors[at->second];
-    a.inboxes.push_back(describe_inbox(edge));
-    a.approx_bytes_queued += a.inboxes.back().approx_bytes;
+    if (at != index.end()) {
+      actor_snapshot& a = out.actors[at->second];
+      a.inboxes.push_back(describe_inbox(edge));
+      a.approx_bytes_queued += a.inboxes.back().approx_bytes;
+      return;
+    }
+    // Not in the tree: its receiver stopped for good (the edge is closed),
+    // or has not been adopted yet. Its receiver is alive to be asked: a live
+    // edge's receiver is held by the sender's handle or a parked edge's
+    // book, or else frees its edges (queued messages) before it is freed,
+    // which takes the lock held here.
+    if (edge.receiver.current_phase() == phase::stopped) add_closed(into_stopped, edge);
   });
+  for (auto& [key, sum] : into_stopped) {
+    closed_edge_sum& into = closed[key];
+    into.edges += sum.edges;
+    into.totals += sum.totals;
+  }
+  out.closed_edges.reserve(closed.size());
+  for (auto& [key, sum] : closed) {
+    out.closed_edges.push_back({key.edge, key.carries, key.policy, sum.edges, sum.totals});
+  }
 
   out.cycles = rt.waits.cycles(rt.config.deadlock);
   if (lints != nullptr) out.lints = lints->lints();
@@ -151,6 +169,18 @@ std::string system_snapshot::to_text() const {
   }
   for (const deadlock_report& cycle : cycles) out += "cycle: " + cycle.to_string() + '\n';
   for (const lint& l : lints) out += "lint: " + l.to_string() + '\n';
+  if (!closed_edges.empty()) {
+    std::uint64_t edges = 0;
+    edge_stats sum;
+    for (const closed_edge_snapshot& c : closed_edges) {
+      edges += c.edges;
+      sum += c.totals;
+    }
+    out += "closed edges: " + std::to_string(edges) + " sent=" + std::to_string(sum.sent) +
+           " handled=" + std::to_string(sum.handled) + " refused=" + std::to_string(sum.refused) +
+           " dropped=" + std::to_string(sum.dropped) + " coalesced=" + std::to_string(sum.coalesced) +
+           " dead_lettered=" + std::to_string(sum.dead_lettered) + " depth=" + std::to_string(sum.depth) + '\n';
+  }
   return out;
 }
 

@@ -124,6 +124,17 @@ insight_scene::insight_scene(std::shared_ptr<spdlog::logger> logger)
   (void)right.send(kick{});
   t.run_until_idle();
 
+  {
+    // Two edges that close for good, leaving their counts behind.
+    auto gone = t.system.spawn<consumer>("gone");
+    auto outside = weir::connect(gone, weir::bounded{.capacity = 2});
+    (void)outside.send(item{1});
+    (void)gone.send(item{2});
+    t.run_until_idle();
+    gone.stop();
+    t.run_until_idle();
+  }
+
   t.system.watchdog_tick();  // the quiet period starts here...
   t.advance(2s);
   t.system.watchdog_tick();  // ...and lasts past quiescence_threshold

@@ -22,6 +22,8 @@ namespace weir::test {
 ///     /mute
 ///     /left, /right   a deadlocked pair (bounded(1) both ways): one cycle
 ///
+/// and two closed edges into /gone, an actor stopped for good: one from the
+/// test's thread (bounded(2)), one ad hoc, each with one message handled;
 /// then two quiet seconds pass on its manual clock between two watchdog
 /// ticks, so the waits are two seconds old and raise long_wait lints, and a
 /// quiescent_waiters lint stands for the whole system (thresholds 1 s). Ad

@@ -2,6 +2,7 @@
 // weir/coalescing.hpp — edges that merge what the receiver has not looked at yet.
 
 #include <weir/detail/carrier_state.hpp>
+#include <weir/detail/edge_book.hpp>
 #include <weir/edge_stats.hpp>
 #include <weir/handle.hpp>
 #include <weir/mailbox/policy.hpp>
@@ -39,9 +40,9 @@ template <class Tag>
 class pulse_state final : public carrier_state {
  public:
   pulse_state(cell& receiver, std::string label, std::pair<make_node_fn, inbox_index> route)
-      : carrier_state(receiver, unbounded{.penalty = std::nullopt}, std::move(label), route.second,
-                      "pulse"),
+      : carrier_state(receiver, coalescing_policy(), std::move(label), route.second, kind_text()),
         make_(route.first) {}
+  static std::string kind_text() { return "pulse"; }
 
   send_result fire() {
     sent.fetch_add(1, std::memory_order_relaxed);
@@ -68,9 +69,9 @@ template <class M>
 class latest_state final : public carrier_state {
  public:
   latest_state(cell& receiver, std::string label, std::pair<make_node_fn, inbox_index> route)
-      : carrier_state(receiver, unbounded{.penalty = std::nullopt}, std::move(label), route.second,
-                      "latest"),
+      : carrier_state(receiver, coalescing_policy(), std::move(label), route.second, kind_text()),
         make_(route.first) {}
+  static std::string kind_text() { return "latest"; }
 
   send_result send(M value) {
     sent.fetch_add(1, std::memory_order_relaxed);
@@ -110,10 +111,10 @@ template <class Key>
 class keyed_state final : public carrier_state {
  public:
   keyed_state(cell& receiver, std::string label, std::pair<make_node_fn, inbox_index> route, keyed_merge policy)
-      : carrier_state(receiver, unbounded{.penalty = std::nullopt}, std::move(label), route.second,
-                      "keyed(" + std::to_string(policy.key_bound) + ")"),
+      : carrier_state(receiver, coalescing_policy(), std::move(label), route.second, kind_text(policy)),
         make_(route.first),
         bound_(policy.key_bound) {}
+  static std::string kind_text(keyed_merge policy) { return "keyed(" + std::to_string(policy.key_bound) + ")"; }
 
   send_result changed(Key key) {
     sent.fetch_add(1, std::memory_order_relaxed);
@@ -163,7 +164,9 @@ class keyed_state final : public carrier_state {
   bool queued_ = false;
 };
 
-/// Owns a carrier edge's state for its sender (move-only, like weir::edge).
+/// Owns a carrier edge's state for its sender (move-only, like weir::edge),
+/// and keeps its receiver's cell alive, which the state refers to. Kept
+/// across a supervised restart of the sender like weir::edge (see edge_book).
 template <class State, class Message>
 class coalescing_edge {
  public:
@@ -189,8 +192,13 @@ class coalescing_edge {
   template <class Interface, class... Extra>
   coalescing_edge(const handle<Interface>& to, const char* kind, Extra&&... extra) {
     if (!to) throw std::invalid_argument(std::string{"weir::"} + kind + ": target handle is empty");
+    cell& receiver = *to.cell_;
     receiver_ = to.cell_;
-    cell& receiver = *receiver_;
+    const std::string kind_text = State::kind_text(extra...);
+    const edge_policy policy = carrier_state::coalescing_policy();
+    state_ = static_cast<State*>(take_parked(
+        {.receiver = receiver, .state_type = typeid(State), .carries = nullptr, .policy = policy, .kind = kind_text}));
+    if (state_ != nullptr) return;  // this actor's edge from before its restart
     std::string label = edge_state::label_for(receiver);
     state_ = new State(receiver, std::move(label), to.template route_of<Message>(), std::forward<Extra>(extra)...);
   }
@@ -202,14 +210,10 @@ class coalescing_edge {
 
  private:
   void reset() noexcept {
-    if (state_ != nullptr) std::exchange(state_, nullptr)->release_owner();
-    receiver_.reset();
+    if (state_ != nullptr) let_go(*std::exchange(state_, nullptr));
+    receiver_.reset();  // after: a parked edge's book takes its own reference
   }
 
-  // The state refers to its receiver's cell, so the edge keeps that cell
-  // alive, as weir::edge does with its handle: a send after the receiver
-  // stopped and its last handle went answers `closed`, never touches freed
-  // memory.
   cell_ptr receiver_;
   State* state_ = nullptr;
 };

@@ -2,6 +2,7 @@
 // weir/edge.hpp — a sender's end of an edge with its own flow-control policy.
 
 #include <weir/detail/cell.hpp>
+#include <weir/detail/edge_book.hpp>
 #include <weir/detail/edge_state.hpp>
 #include <weir/detail/ring_state.hpp>
 #include <weir/edge_stats.hpp>
@@ -10,6 +11,7 @@
 
 #include <stdexcept>
 #include <string>
+#include <typeinfo>
 #include <utility>
 
 namespace weir {
@@ -24,6 +26,14 @@ namespace weir {
 ///
 /// The edge belongs to the sender: credit is counted for it alone, so it can
 /// be moved but not copied. Destroying it leaves messages in flight intact.
+///
+/// Across a supervised restart the edge survives: the behaviour's edges are
+/// parked in the actor's cell, and an edge the new behaviour opens in its
+/// constructor or on_start to the same receiver, for the same interface
+/// and policy, is the old one again (same counters, same credit: messages
+/// still queued from before the restart count against the capacity). An
+/// edge it does not reopen by then closes, and its final counts stay in
+/// snapshots (system_snapshot::closed_edges).
 ///
 /// Thread safety: one sender at a time (an actor, or one other thread).
 /// stats() from any thread.
@@ -40,9 +50,16 @@ class edge {
     if (!to_) throw std::invalid_argument("weir::edge: target handle is empty");
     detail::cell& receiver = *to_.cell_;
     validate(policy, "weir::edge to " + receiver.path());
-    std::string label = detail::edge_state::label_for(receiver);
     const bounded* limit = std::get_if<bounded>(&policy);
-    if (limit != nullptr && limit->on_full == overflow_reaction::drop_oldest) {
+    const bool ring = limit != nullptr && limit->on_full == overflow_reaction::drop_oldest;
+    state_ = detail::take_parked({.receiver = receiver,
+                                  .state_type = ring ? typeid(detail::ring_state) : typeid(detail::edge_state),
+                                  .carries = &typeid(Interface),
+                                  .policy = policy,
+                                  .kind = {}});
+    if (state_ != nullptr) return;  // this actor's edge from before its restart
+    std::string label = detail::edge_state::label_for(receiver);
+    if (ring) {
       // Memory bounded by the capacity: the edge keeps its own ring (see ring_state).
       using first = typename detail::front<detail::messages_of<Interface>>::type;
       state_ = new detail::ring_state(receiver, *limit, std::move(label), to_.template route_of<first>().second);
@@ -87,7 +104,7 @@ class edge {
 
  private:
   void reset() noexcept {
-    if (state_ != nullptr) std::exchange(state_, nullptr)->release_owner();
+    if (state_ != nullptr) detail::let_go(*std::exchange(state_, nullptr));
   }
 
   handle<Interface> to_;

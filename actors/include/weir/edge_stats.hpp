@@ -26,6 +26,21 @@ struct edge_stats {
   std::int64_t credits = -1;        ///< bounded: capacity - depth (negative after an overdraft); else -1
   std::chrono::nanoseconds suspended{0};  ///< time senders spent suspended or blocked on this edge
   std::uint64_t suspensions = 0;          ///< how often a sender was suspended or blocked on it
+
+  /// Adds another edge's counters, for totals over several edges (the law
+  /// holds for sums too). Credits are left alone: a sum has none.
+  edge_stats& operator+=(const edge_stats& other) noexcept {
+    sent += other.sent;
+    handled += other.handled;
+    refused += other.refused;
+    dropped += other.dropped;
+    coalesced += other.coalesced;
+    dead_lettered += other.dead_lettered;
+    depth += other.depth;
+    suspended += other.suspended;
+    suspensions += other.suspensions;
+    return *this;
+  }
 };
 
 }  // namespace weir

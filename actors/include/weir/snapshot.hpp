@@ -2,6 +2,7 @@
 // weir/snapshot.hpp — every actor of a running system, as one value.
 
 #include <weir/deadlock.hpp>
+#include <weir/edge_stats.hpp>
 #include <weir/lint.hpp>
 #include <weir/wait_record.hpp>
 
@@ -61,6 +62,28 @@ struct inbox_snapshot {
   std::uint64_t approx_bytes = 0;  ///< depth x the largest message node seen on the edge
 };
 
+/// Edges closed for good, with their final counts: the sender let go of the
+/// edge with nothing left in flight (a restarted sender whose new behaviour
+/// did not reopen it, an edge member reset), or its receiver stopped for
+/// good (edges to it from then on only count dead letters). Edges alike (same
+/// label, interface and policy) are summed into one entry, so restarts and
+/// short-lived actors do not grow snapshots: past 1,024 distinct entries,
+/// the rest are summed as "(other closed edges)". Edges that carried
+/// nothing are left out.
+///
+/// With the live actors' inboxes they account for every message sent on
+/// any edge in the system's run: summed over both, the law of edge_stats
+/// holds.
+struct closed_edge_snapshot {
+  std::string edge;         ///< as inbox_snapshot::edge; or "(other closed edges)"
+  std::string carries;      ///< as inbox_snapshot::carries
+  std::string policy;       ///< as inbox_snapshot::policy
+  std::uint64_t edges = 0;  ///< how many closed edges this entry sums
+  /// Their counters summed; depth is what edges into stopped receivers still
+  /// hold (0 once those are gone); credits is -1: a closed edge has none.
+  edge_stats totals;
+};
+
 /// One actor, read without stopping it (see system::snapshot for consistency).
 struct actor_snapshot {
   actor_id id = 0;
@@ -92,6 +115,7 @@ struct system_snapshot {
   std::vector<actor_snapshot> actors;
   std::vector<deadlock_report> cycles;  ///< wait-for cycles standing now
   std::vector<lint> lints;              ///< lints raised and still holding
+  std::vector<closed_edge_snapshot> closed_edges;  ///< by edge label, then interface, then policy
   std::int64_t live_actors = 0;
   std::uint64_t started_actors = 0;
   std::uint64_t dead_letters = 0;
@@ -100,7 +124,8 @@ struct system_snapshot {
   std::size_t waits = 0;
 
   /// The tree as text, one line per actor indented under its parent, then
-  /// the cycles and lints: what system::tree_text() and the SIGUSR1 dump print.
+  /// the cycles and lints, and the closed edges' totals if there are any:
+  /// what system::tree_text() and the SIGUSR1 dump print.
   [[nodiscard]] std::string to_text() const;
   /// The actor with `path`, or null.
   [[nodiscard]] const actor_snapshot* find(std::string_view path) const;

@@ -63,6 +63,24 @@ json::value to_json(const inbox_snapshot& inbox) {
   return o;
 }
 
+json::value to_json(const closed_edge_snapshot& closed) {
+  json::object o;
+  o["edge"] = text(closed.edge);
+  o["carries"] = text(closed.carries);
+  o["policy"] = text(closed.policy);
+  o["edges"] = closed.edges;
+  o["depth"] = closed.totals.depth;
+  o["sent"] = closed.totals.sent;
+  o["handled"] = closed.totals.handled;
+  o["refused"] = closed.totals.refused;
+  o["dropped"] = closed.totals.dropped;
+  o["coalesced"] = closed.totals.coalesced;
+  o["dead_lettered"] = closed.totals.dead_lettered;
+  o["suspensions"] = closed.totals.suspensions;
+  o["suspended_ms"] = std::chrono::duration_cast<std::chrono::milliseconds>(closed.totals.suspended).count();
+  return o;
+}
+
 json::value to_json(const wait_record& wait, clock::time_point now) {
   json::object o;
   o["kind"] = text(to_string(wait.kind));
@@ -135,6 +153,7 @@ json::value to_json(const system_snapshot& snapshot, clock::time_point now) {
   o["actors"] = array_of(snapshot.actors, [now](const actor_snapshot& a) { return to_json(a, now); });
   o["cycles"] = array_of(snapshot.cycles, [](const deadlock_report& c) { return to_json(c); });
   o["lints"] = array_of(snapshot.lints, [](const lint& l) { return to_json(l); });
+  o["closed_edges"] = array_of(snapshot.closed_edges, [](const closed_edge_snapshot& c) { return to_json(c); });
   return o;
 }
 

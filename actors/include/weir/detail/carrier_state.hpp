@@ -55,6 +55,10 @@ class carrier_state : public edge_state {
     node_.edge = this;
   }
 
+  /// The policy a coalescing edge reports: it never refuses, never slows its
+  /// sender down (its memory is bounded by merging instead).
+  static edge_policy coalescing_policy() { return unbounded{.penalty = std::nullopt}; }
+
   /// Receiver: takes what is pending and delivers it as one message.
   virtual void deliver_pending(cell& receiver) = 0;
   /// The type of the message deliveries carry (for logs and insight).

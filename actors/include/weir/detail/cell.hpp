@@ -98,6 +98,7 @@ struct child_names;
 struct ask_book;
 struct cell_extras;
 struct wait_registry;
+class edge_book;
 
 /// The part of an actor that outlives its behaviour object: identity, mailbox,
 /// strand, parent and children. Handles point here.
@@ -156,6 +157,9 @@ class cell {
   edge_state& adhoc_edge();
   /// Tells this (suspended) actor that `edge` has credit again.
   void signal_credit(edge_state& edge) noexcept;
+  /// Strand only: this actor lets go of `edge`, which a handler may have
+  /// run dry: it must not be checked for credit after the handler.
+  void forget_dry(const edge_state& edge) noexcept;
   /// Queues the carrier node of a carrier edge (see carrier_state.hpp).
   send_result post_carrier(edge_state& edge, cell_envelope& carrier) noexcept;
   /// Counts `n` messages that died with this actor without an envelope of
@@ -199,6 +203,10 @@ class cell {
   void free_child_name(cell& child) noexcept;
   /// The behaviour's dynamic type (fixed at spawn; the same across restarts).
   [[nodiscard]] const std::type_info* behavior_type() const noexcept { return behavior_type_; }
+  /// The edges this actor opened that a restart parked for its next
+  /// behaviour (see edge_book); null if it never parked any. Strand only,
+  /// or the spawning thread before the cell runs.
+  [[nodiscard]] edge_book* parked_edges() const noexcept;
 
   // --- spawning (the spawning thread owns the new cell until it launches) ---
   void attach_behavior(std::unique_ptr<actor_base> behavior) noexcept;

@@ -24,6 +24,9 @@ struct runtime;
 /// Lifetime: `refs_` counts messages in flight plus one while the sender's
 /// end holds it; whoever brings it to zero deletes it. So it lives exactly as
 /// long as someone can still touch it, with no extra count per message.
+/// While a supervised sender restarts, its cell holds the sender's end in
+/// its place (see edge_book). When it dies its final counts join the
+/// registry's closed edges (see edge_registry).
 ///
 /// Thread safety: the atomics from any thread; fields marked "receiver" only
 /// on the receiver's strand.
@@ -56,6 +59,16 @@ class edge_state {
   /// "<sending actor's path> -> <receiver's path>"; "(outside)" when the
   /// edge is opened by a thread that is not an actor.
   static std::string label_for(const cell& receiver);
+  /// The actor opening an edge on this thread: the one whose behaviour is
+  /// being built here (its constructor runs inside its spawner's turn), else
+  /// the one whose turn runs here; null on a thread that is not an actor.
+  static cell* opening_actor() noexcept;
+  /// The id of the actor that opened the edge; 0 for a thread that is not
+  /// an actor, and for the ad-hoc edge.
+  [[nodiscard]] std::uint64_t opened_by() const noexcept { return opened_by_; }
+  /// A coalescing edge's kind ("pulse", "latest", "keyed(64)"); empty for
+  /// plain and ring edges.
+  [[nodiscard]] const std::string& kind() const noexcept { return coalescing_kind_; }
 
   /// "bounded(16, suspend)", "unbounded", "unbounded(penalty)", or a
   /// coalescing edge's kind ("pulse", "latest", "keyed(64)").
@@ -137,6 +150,7 @@ class edge_state {
   const bool counted_;
   const bool depth_from_counters_;
   const std::string coalescing_kind_;  // for policy_text(); empty for plain edges
+  const std::uint64_t opened_by_;      // an actor id, or 0 (see opened_by)
   const std::shared_ptr<runtime> runtime_;  // whose edge registry lists this edge
   std::atomic<std::uint32_t> largest_message_{0};
 

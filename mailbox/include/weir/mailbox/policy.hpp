@@ -60,6 +60,9 @@ struct bounded {
   std::optional<std::chrono::nanoseconds> block_timeout{};
 
   [[nodiscard]] std::size_t credit_batch() const noexcept { return capacity < 4 ? 1 : capacity / 4; }
+  /// Equal policies, field by field (a restarted sender takes back an edge
+  /// only under the policy it was opened with).
+  friend bool operator==(const bounded&, const bounded&) = default;
 };
 
 /// Erlang-style soft back pressure for unbounded edges. Each send costs the
@@ -85,12 +88,14 @@ struct soft_penalty {
     if (over > cap.count() / std::max<std::int64_t>(per_message.count(), 1)) return cap;
     return std::min(cap, per_message * over);
   }
+  friend bool operator==(const soft_penalty&, const soft_penalty&) = default;
 };
 
 /// Never refuses. With a penalty (the default) senders slow down as the
 /// receiver's inbox grows; `unbounded{.penalty = std::nullopt}` is plain.
 struct unbounded {
   std::optional<soft_penalty> penalty = soft_penalty{};
+  friend bool operator==(const unbounded&, const unbounded&) = default;
 };
 
 /// The policy of an edge.

@@ -30,6 +30,9 @@ namespace weir::insight {
 [[nodiscard]] boost::json::value to_json(const system_snapshot& snapshot, clock::time_point now);
 [[nodiscard]] boost::json::value to_json(const actor_snapshot& actor, clock::time_point now);
 [[nodiscard]] boost::json::value to_json(const inbox_snapshot& inbox);
+/// Its totals flattened beside the label: `edges`, `depth`, `sent`, ...,
+/// `suspensions` and `suspended_ms` (no credits: a closed edge has none).
+[[nodiscard]] boost::json::value to_json(const closed_edge_snapshot& closed);
 [[nodiscard]] boost::json::value to_json(const wait_record& wait, clock::time_point now);
 [[nodiscard]] boost::json::value to_json(const deadlock_report& cycle);
 [[nodiscard]] boost::json::value to_json(const lint& finding);
