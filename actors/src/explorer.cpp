@@ -22,7 +22,7 @@ std::string check_edge_laws(weir::system& sys) {
   // Straight from the edge registry, not a snapshot: it runs after every
   // step of every schedule, and a snapshot would spend that time on strings.
   std::string wrong;
-  sys.runtime().edges.for_each([&](const detail::edge_state& edge) {
+  (void)sys.runtime().edges.visit([&](const detail::edge_state& edge) {
     if (!wrong.empty()) return;
     const edge_stats in = edge.stats();
     const auto accounted =
