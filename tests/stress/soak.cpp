@@ -123,27 +123,16 @@ struct sent_tally {
   [[nodiscard]] std::uint64_t total() const { return ok + closed + would_block + dropped; }
 };
 
-/// Sums of edge counters.
-struct totals {
-  std::uint64_t sent = 0, handled = 0, refused = 0, dropped = 0, coalesced = 0, dead_lettered = 0;
+/// Sums of edge counters, and how many edges went into them.
+struct totals : weir::edge_stats {
   std::uint64_t edges = 0;
 
   void add(const weir::edge_stats& s) {
-    sent += s.sent;
-    handled += s.handled;
-    refused += s.refused;
-    dropped += s.dropped;
-    coalesced += s.coalesced;
-    dead_lettered += s.dead_lettered;
+    *this += s;
     ++edges;
   }
   void add(const totals& t) {
-    sent += t.sent;
-    handled += t.handled;
-    refused += t.refused;
-    dropped += t.dropped;
-    coalesced += t.coalesced;
-    dead_lettered += t.dead_lettered;
+    *this += t;
     edges += t.edges;
   }
   [[nodiscard]] bool balanced() const { return sent == handled + refused + dropped + coalesced + dead_lettered; }
