@@ -19,6 +19,8 @@ detail::cell& claim_cell_under_construction() {
 
 actor_base::actor_base() : cell_(claim_cell_under_construction()) {}
 
+actor_base::executor_type actor_base::executor() const { return {detail::cell_ptr(&cell_), cell_.restarts()}; }
+
 timer_handle actor_base::start_timer(clock::duration after, std::function<void()> on_fire) {
   if (after < clock::duration::zero()) {
     throw std::invalid_argument("weir::actor_base::start_timer: delay must not be negative, got " +

@@ -5,6 +5,7 @@
 #include <weir/detail/log_limiter.hpp>
 #include <weir/detail/edge_book.hpp>
 #include <weir/detail/ring_state.hpp>
+#include <weir/detail/scheduler.hpp>
 #include <weir/detail/tree_guard.hpp>
 #include <weir/detail/type_name.hpp>
 #include <weir/mailbox/fair_picker.hpp>
@@ -320,7 +321,7 @@ struct turn_scope {
     active = previous;
     // The turn is over and this thread is about to be free: the last actor it
     // woke runs next, here, without waking another thread.
-    if (held != nullptr) held->defer_turn();
+    if (held != nullptr) held->schedule_turn(run_order::next);
   }
   turn_scope(const turn_scope&) = delete;
   turn_scope& operator=(const turn_scope&) = delete;
@@ -328,7 +329,7 @@ struct turn_scope {
   /// The turn goes on doing other work: let another thread take the held wake.
   void release_held() {
     if (held != nullptr) {
-      held->post_turn();
+      held->schedule_turn(run_order::soon);
       held = nullptr;
     }
   }
@@ -376,7 +377,6 @@ class handler_stamp {
 
 /// What the watchdog names while on_start, or an Asio completion, runs.
 struct on_start_handler {};
-struct asio_completion_handler {};
 
 thread_local turn_scope* turn_scope::active = nullptr;
 
@@ -396,7 +396,6 @@ cell::cell(std::shared_ptr<runtime> rt, cell_ptr parent, std::string name, std::
       rt_(std::move(rt)),
       parent_(std::move(parent)),
       name_(std::move(name)),
-      strand_(boost::asio::make_strand(*rt_->io)),
       fifos_(user_inboxes + first_user_inbox) {
   last_progress_ms_.store(static_cast<std::uint32_t>(rt_->coarse_ms.load(std::memory_order_relaxed)),
                           std::memory_order_relaxed);
@@ -461,10 +460,6 @@ cell* construction_scope::claim() noexcept {
   return c;
 }
 
-const cell::strand_type& cell::strand() const {
-  if (!strand_) throw std::logic_error("weir: actor '" + name_ + "' has stopped; it has no executor");
-  return *strand_;
-}
 
 // ---------------------------------------------------------------------------
 // Sending: edges, credit, penalties.
@@ -762,32 +757,21 @@ void cell::wake() {
     turn->release_held();
     turn->held = this;
   } else {
-    post_turn();
+    schedule_turn(run_order::soon);
   }
 }
 
-// The strand's own post/defer go straight to its service; the generic
-// asio::post(executor, f) first copies the strand through prefer(), which
-// costs two more atomic reference-count operations on every hop.
-void cell::post_turn() {
+void cell::schedule_turn(run_order order) {
   if (rt_->manual) [[unlikely]] {
     rt_->manual->push(*this);  // a test chooses when it runs
     return;
   }
-  strand_->post([this] { run_turn(); }, std::allocator<void>{});
-}
-
-void cell::defer_turn() {
-  if (rt_->manual) [[unlikely]] {
-    rt_->manual->push(*this);
-    return;
-  }
-  strand_->defer([this] { run_turn(); }, std::allocator<void>{});
+  rt_->sched->schedule(*this, order);
 }
 
 void cell::unstall() {
   stalled_.store(false, std::memory_order_relaxed);
-  if (std::exchange(stalled_turn_, false)) post_turn();
+  if (std::exchange(stalled_turn_, false)) schedule_turn(run_order::soon);
 }
 
 void cell::launch() {
@@ -823,7 +807,7 @@ void cell::run_turn() {
     if (--budget == 0) {
       if (current_phase() != phase::stopped) {
         publish_credit();
-        post_turn();  // yield to other actors
+        schedule_turn(run_order::later);  // yield to other actors
       }
       break;
     }
@@ -951,29 +935,6 @@ void cell::handle_one(cell_envelope* item) {
   after_user_code();
 }
 
-void cell::run_guarded(const std::function<void()>& fn) {
-  if (!is_running()) return;
-  turn_scope turn(*this);
-  try {
-    const handler_stamp stamp(*this, typeid(asio_completion_handler));
-    fn();
-  } catch (...) {
-    exit_reason reason = exit_reason::from_exception(std::current_exception());
-    rt_->crashes.fetch_add(1, std::memory_order_relaxed);
-    rt_->limited_log->error(log_keys::crash("crash", path(), reason), "weir: actor {} crashed in an Asio completion: {}",
-                            path(), reason.detail);
-    // Stopping always happens inside a turn (see run_turn), so ask for it.
-    enqueue_system(new stop_signal(std::move(reason)));
-    return;
-  }
-  if (quit_requested_) {
-    quit_requested_ = false;
-    enqueue_system(new stop_signal(exit_reason{exit_kind::normal, {}}));
-    return;
-  }
-  after_user_code();  // suspension or penalty incurred by the completion
-}
-
 bool run_manual_step(runtime& rt) {
   if (cell* ready = rt.manual->take(0)) {
     ready->run_turn();
@@ -1003,6 +964,7 @@ exit_reason cell::report_crash(std::exception_ptr error, const cell_envelope* cu
   } else {
     rt_->limited_log->error(key, "weir: actor {} crashed in {}: {}", path(),
                             culprit == nullptr ? std::string{"on_start"}
+                            : culprit->type() == typeid(asio_completion) ? std::string{"an Asio completion"}
                             : culprit->inbox == timer_inbox ? std::string{"a timer callback"}
                                                             : type_name(culprit->type()),
                             reason.detail);
@@ -1223,7 +1185,6 @@ void cell::abort_unstarted() {
   if (parent_ != nullptr) parent_->free_child_name(*this);
   close_mailbox();
   behavior_.reset();
-  strand_.reset();
   if (rt_->logger->should_log(spdlog::level::debug)) {
     rt_->logger->debug("weir: actor {} never started: its parent was stopping", path());
   }
@@ -1231,7 +1192,6 @@ void cell::abort_unstarted() {
 }
 
 void cell::notify_parent_and_release() {
-  strand_.reset();  // the running invoker keeps its own reference to the strand
   if (parent_ != nullptr) {
     cell_ptr parent = parent_;
     parent->enqueue_system(new child_stopped_signal(cell_ptr(this)));

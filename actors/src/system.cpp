@@ -5,6 +5,7 @@
 
 #include <weir/detail/log_limiter.hpp>
 #include <weir/detail/request_book.hpp>
+#include <weir/detail/scheduler.hpp>
 #include <weir/detail/take_snapshot.hpp>
 #include <weir/detail/type_name.hpp>
 #include <weir/detail/watchdog.hpp>
@@ -39,7 +40,7 @@ struct system::insight_parts {
 system::system(system_config config) {
   validate(config);
   const bool manual = config.execution == execution_mode::manual;
-  io_ = std::make_unique<boost::asio::io_context>(manual ? 1 : static_cast<int>(config.threads));
+  io_ = std::make_unique<boost::asio::io_context>(1);  // one thread runs it, in either mode
   work_.emplace(io_->get_executor());
 
   rt_ = std::make_shared<detail::runtime>();
@@ -52,31 +53,46 @@ system::system(system_config config) {
   rt_->owner = this;
   rt_->insight = rt_->config.insight.enabled;
   rt_->started_at = rt_->clock->now();
+  if (!manual) {
+    scheduler_ = std::make_unique<detail::scheduler>(
+        rt_->config.threads, &system::run_turn_of, this, [] { on_pool_thread = true; });
+    rt_->sched = scheduler_.get();
+    scheduler_->start();
+    // Asio's reactor (sockets, timers) runs here and only hands over: every
+    // completion is queued to the actor it belongs to (actor_executor).
+    io_thread_ = std::thread([this] {
+      on_pool_thread = true;
+      for (;;) {
+        try {
+          io_->run();
+          return;
+        } catch (const std::exception& e) {
+          // Actor code cannot get here; this is a fault in weir or Asio
+          // itself. Keep the reactor serving.
+          rt_->logger->critical("weir: exception escaped the I/O loop: {}", e.what());
+        }
+      }
+    });
+  }
   guardian_ = detail::cell::make_guardian(rt_);
   requests_ = std::make_shared<detail::request_book>();
   start_insight();
 
-  if (!manual) {
-    threads_.reserve(rt_->config.threads);
-    for (std::size_t i = 0; i < rt_->config.threads; ++i) {
-      threads_.emplace_back([this] {
-        on_pool_thread = true;
-        for (;;) {
-          try {
-            io_->run();
-            return;
-          } catch (const std::exception& e) {
-            // Actor code cannot get here (its exceptions are crashes); this
-            // is a fault in weir or Asio itself. Keep the thread serving.
-            rt_->logger->critical("weir: exception escaped the event loop: {}", e.what());
-          }
-        }
-      });
-    }
-  }
   rt_->logger->debug("weir: system up, {} mode, {} threads", to_string(rt_->config.execution),
-                     threads_.size());
+                     thread_count());
 }
+
+void system::run_turn_of(detail::run_node& node, void* self) noexcept {
+  try {
+    static_cast<detail::cell&>(node).run_turn();
+  } catch (const std::exception& e) {
+    // Actor code cannot get here (its exceptions are crashes); this is a
+    // fault in weir itself. Keep the worker serving.
+    static_cast<system*>(self)->rt_->logger->critical("weir: exception escaped a turn: {}", e.what());
+  }
+}
+
+std::size_t system::thread_count() const noexcept { return scheduler_ ? scheduler_->workers() : 0; }
 
 system::~system() {
   try {
@@ -96,12 +112,13 @@ void system::shutdown() {
   rt_->limited_log->flush_all();  // what repeated since its last line, including during the shutdown
   work_.reset();
   io_->stop();
-  for (auto& thread : threads_) thread.join();
+  if (io_thread_.joinable()) io_thread_.join();
+  if (scheduler_) scheduler_->stop();
   rt_->logger->debug("weir: system down; {} dead letters, {} crashes", dead_letters(), crashes());
 }
 
 void system::wait_for_guardian() {
-  if (threads_.empty()) {
+  if (!scheduler_) {
     // Manual mode: nobody else runs turns, so run them here until done.
     for (;;) {
       {
@@ -146,7 +163,7 @@ exit_reason system::wait_for_cell(detail::cell& actor) {
     std::lock_guard lock(result->mutex);
     return result->reason;
   };
-  if (threads_.empty()) {  // manual mode: run the turns here
+  if (!scheduler_) {  // manual mode: run the turns here
     for (;;) {
       if (auto reason = finished()) return *reason;
       if (!detail::run_manual_step(*rt_)) {
@@ -179,7 +196,7 @@ detail::cell_ptr system::wait_for_cell_at(std::string_view path, clock::duration
     ~cancel_at_exit() { timer->cancel(); }
   } const cancel{timer};
 
-  if (threads_.empty()) {  // manual mode: run the turns here, one at a time
+  if (!scheduler_) {  // manual mode: run the turns here, one at a time
     for (;;) {
       if (detail::cell_ptr found = find_cell(path)) return found;
       if (expired->load()) return nullptr;

@@ -4,7 +4,7 @@
 #include <weir/ask.hpp>
 #include <weir/clock.hpp>
 #include <weir/detail/cell.hpp>
-#include <weir/detail/guarded_executor.hpp>
+#include <weir/detail/actor_executor.hpp>
 #include <weir/detail/require.hpp>
 #include <weir/handle.hpp>
 #include <weir/inbox.hpp>
@@ -161,28 +161,28 @@ class actor_base {
   /// `on_tick`.
   timer_handle start_periodic(clock::duration period, std::function<void()> on_tick);
 
-  /// The actor's strand, for Asio objects (sockets, resolvers) it owns.
-  using executor_type = detail::cell::strand_type;
-  [[nodiscard]] const executor_type& executor() const { return cell_.strand(); }
+  /// The actor's executor, for Asio objects (sockets, timers, resolvers) it
+  /// owns: the actor's mailbox is its strand. Work queued to it runs as a
+  /// turn of the actor, serialized with its messages, and only for the
+  /// behaviour that asked for the executor: after a stop or a restart it is
+  /// destroyed unrun. Actors that never do I/O pay nothing for it.
+  using executor_type = detail::actor_executor;
+  [[nodiscard]] executor_type executor() const;
 
-  /// Wraps an Asio completion handler so it runs on this actor's strand as
-  /// part of the actor: an escaping exception is a crash, quit() is honoured,
-  /// and once the actor has stopped it is skipped. The same holds for every
+  /// Wraps an Asio completion handler so it runs as part of this actor: an
+  /// escaping exception is a crash, quit() is honoured, and once the actor
+  /// has stopped (or restarted) it is skipped. The same holds for every
   /// intermediate step of a composed operation (async_write, async_read_until
-  /// ...): they run on the strand and are dropped after stop, so they never
-  /// touch a socket the stopped actor destroyed. As with any Asio operation,
-  /// buffers must outlive it: let the actor own its sockets (destroying them
-  /// cancels their operations) or keep the buffers elsewhere. Throws
-  /// std::invalid_argument for an empty std::function or a null pointer.
+  /// ...): they run through the actor and are dropped after stop, so they
+  /// never touch a socket the stopped actor destroyed. As with any Asio
+  /// operation, buffers must outlive it: let the actor own its sockets
+  /// (destroying them cancels their operations) or keep the buffers
+  /// elsewhere. Throws std::invalid_argument for an empty std::function or a
+  /// null pointer.
   template <class Handler>
   auto guard(Handler&& handler) {
     detail::require_callback(handler, "weir::actor_base::guard: handler");
-    detail::cell_ptr owner(&cell_);
-    return boost::asio::bind_executor(
-        detail::guarded_executor(owner, cell_.strand()),
-        [owner, fn = std::forward<Handler>(handler)](auto&&... args) mutable {
-          owner->run_guarded([&] { fn(std::forward<decltype(args)>(args)...); });
-        });
+    return boost::asio::bind_executor(executor(), std::forward<Handler>(handler));
   }
 
   [[nodiscard]] weir::system& system() const noexcept;

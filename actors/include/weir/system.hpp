@@ -28,9 +28,12 @@ namespace weir {
 
 namespace detail {
 class request_book;
+class scheduler;
+struct run_node;
 }
 
-/// Owns an Asio io_context, the threads that run it, and the root of the
+/// Owns the scheduler whose threads run actor turns, an Asio io_context with
+/// one thread of its own that waits for I/O and timers, and the root of the
 /// actor tree. Top-level actors spawned here are children of that root.
 ///
 /// Shutdown is structured: shutdown() (and the destructor) stops top-level
@@ -180,7 +183,8 @@ class system {
   [[nodiscard]] weir::clock& clock() const noexcept { return *rt_->clock; }
   [[nodiscard]] const system_config& config() const noexcept { return rt_->config; }
   [[nodiscard]] spdlog::logger& log() const noexcept { return *rt_->logger; }
-  [[nodiscard]] std::size_t thread_count() const noexcept { return threads_.size(); }
+  /// Threads that run actor turns (config.threads; 0 in manual mode).
+  [[nodiscard]] std::size_t thread_count() const noexcept;
   /// The runtime behind the system, for weir's own test kit (weir::testing),
   /// which drives manual mode through it. Not for applications.
   [[nodiscard]] detail::runtime& runtime() noexcept { return *rt_; }
@@ -207,6 +211,8 @@ class system {
 
  private:
   void wait_for_guardian();
+  /// What the scheduler runs: one turn of the cell `node` is.
+  static void run_turn_of(detail::run_node& node, void* self) noexcept;
   void start_insight();
   void await_sigusr1();
   void stop_insight();
@@ -229,7 +235,8 @@ class system {
   std::unique_ptr<boost::asio::io_context> io_;
   std::optional<boost::asio::executor_work_guard<boost::asio::io_context::executor_type>> work_;
   detail::cell_ptr guardian_;
-  std::vector<std::thread> threads_;
+  std::unique_ptr<detail::scheduler> scheduler_;  // thread_pool mode only
+  std::thread io_thread_;                          // thread_pool mode only: the I/O reactor
   std::atomic<bool> shut_down_{false};
   std::shared_ptr<detail::request_book> requests_;
   struct insight_parts;  // the watchdog and the SIGUSR1 handler, when enabled

@@ -1,7 +1,8 @@
 #pragma once
-// weir/detail/cell.hpp — the runtime half of an actor: mailbox, strand, place in the tree.
+// weir/detail/cell.hpp — the runtime half of an actor: mailbox, turns, place in the tree.
 
 #include <weir/detail/edge_state.hpp>
+#include <weir/detail/run_node.hpp>
 #include <weir/detail/runtime.hpp>
 #include <weir/exit_reason.hpp>
 #include <weir/monitor.hpp>
@@ -11,8 +12,6 @@
 #include <weir/send_result.hpp>
 #include <weir/wait_record.hpp>
 
-#include <boost/asio/io_context.hpp>
-#include <boost/asio/strand.hpp>
 #include <boost/smart_ptr/intrusive_ptr.hpp>
 
 #include <atomic>
@@ -101,20 +100,23 @@ struct wait_registry;
 class edge_book;
 
 /// The part of an actor that outlives its behaviour object: identity, mailbox,
-/// strand, parent and children. Handles point here.
+/// turns, parent and children. Handles point here.
 ///
 /// Scheduling protocol (one turn in flight at most, so no locks in actor code):
 ///
-///     sender: push --queued_and_woke--> wake(): post a turn to the strand
+///     sender: push --queued_and_woke--> wake(): schedule a turn
 ///     turn:   take_all -> per-inbox FIFOs -> handle up to `batch` messages
 ///             -> empty? try_sleep() (a racing push fails it: keep going)
-///             -> budget spent? post the next turn (yield to others)
+///             -> budget spent? schedule the next turn later (yield to others)
 ///
-/// Wakes raised while a turn runs on this thread are held in a one-entry
-/// thread-local slot: if the turn then ends, the woken actor runs next on this
-/// thread (asio::defer), which keeps request/reply chains on one core; if the
-/// turn does anything else first, the held wake is posted so another thread
-/// can take it. A sender looping over many sends never strands its receiver.
+/// Turns run on the system's scheduler (scheduler.hpp), or in manual mode
+/// wherever the test says (manual_turns.hpp). Wakes raised while a turn runs
+/// on this thread are held in a one-entry slot: if the turn then ends, the
+/// woken actor runs next on this thread (run_order::next), which keeps
+/// request/reply chains on one core and spawn trees depth-first; if the turn
+/// does anything else first, the held wake goes to the front of this
+/// thread's queue, where an idle thread can steal it. A sender looping over
+/// many sends never strands its receiver.
 ///
 /// Stop protocol (OTP order): stop children newest first, one at a time, each
 /// confirming with a child_stopped signal; then on_stop(), cancel timers,
@@ -123,7 +125,7 @@ class edge_book;
 ///
 /// Thread safety: enqueue_*(), request_stop() and the const observers from any
 /// thread; everything else only on the cell's strand (inside its turn).
-class cell {
+class cell : public run_node {
  public:
   cell(std::shared_ptr<runtime> rt, cell_ptr parent, std::string name, std::size_t user_inboxes);
   cell(const cell&) = delete;
@@ -229,8 +231,6 @@ class cell {
   // --- strand only ----------------------------------------------------------
   [[nodiscard]] actor_base* behavior() const noexcept { return behavior_.get(); }
   [[nodiscard]] bool is_running() const noexcept { return current_phase() == phase::running; }
-  using strand_type = boost::asio::strand<boost::asio::io_context::executor_type>;
-  [[nodiscard]] const strand_type& strand() const;
   /// Stop normally once the current handler returns.
   void quit() noexcept { quit_requested_ = true; }
   void adopt(const cell_ptr& child);
@@ -313,12 +313,7 @@ class cell {
   }
   /// Replies that arrived after their ask had timed out (counted, dropped).
   [[nodiscard]] std::uint64_t late_replies() const noexcept { return late_replies_.load(std::memory_order_relaxed); }
-  /// Runs `fn` on behalf of the actor outside a message (an Asio completion
-  /// already on the strand): skipped if the actor no longer runs, exceptions
-  /// become crashes, quit() is honoured.
-  void run_guarded(const std::function<void()>& fn);
-
-  /// Runs one turn: what the strand runs in thread_pool mode, and what the
+  /// Runs one turn: what the scheduler runs in thread_pool mode, and what the
   /// manual executor runs for a cell it takes from manual_turns.
   void run_turn();
 
@@ -351,8 +346,7 @@ class cell {
 
   void launch();
   void wake();
-  void post_turn();
-  void defer_turn();
+  void schedule_turn(run_order order);
   cell_envelope* next_envelope();
   envelope* pop_user_message();
   void distribute(mailbox_queue::chain taken) noexcept;
@@ -389,7 +383,6 @@ class cell {
   const std::string name_;
   const std::type_info* behavior_type_ = nullptr;
 
-  std::optional<strand_type> strand_;    // released at stop: strands must not outlive the io_context
   std::unique_ptr<actor_base> behavior_;
   // What most actors never need (timers, asks, fair draining, a suspension
   // on several edges, an exit reason): allocated on first use, so an idle

@@ -29,6 +29,7 @@ class system;
 namespace weir::detail {
 
 class log_limiter;
+class scheduler;
 
 /// What cells need from their system. Cells hold it by shared_ptr so that a
 /// handle kept after the system is gone still has somewhere to count its dead
@@ -44,6 +45,9 @@ struct runtime {
   boost::asio::io_context* io = nullptr;
   /// Manual mode only: the ready turns a test picks from; null otherwise.
   std::unique_ptr<manual_turns> manual;
+  /// Thread-pool mode only: the workers that run turns (owned by the system,
+  /// like the io_context, and outlived by every running actor); null otherwise.
+  scheduler* sched = nullptr;
   weir::system* owner = nullptr;
 
   std::atomic<std::uint64_t> next_id{1};
