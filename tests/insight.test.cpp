@@ -411,6 +411,9 @@ TEST_CASE("SIGUSR1 logs the actor tree when enabled") {
   weir::system sys(weir::system_config{.threads = 1, .logger = logger, .insight = {.dump_on_sigusr1 = true}});
   auto s = sys.spawn<sink>("s");
   (void)s;
+  // The root adopts a new actor in a turn of its own; the signal is handled
+  // on the I/O thread, so wait until the tree shows the actor.
+  REQUIRE(sys.wait_for_path<sink>("/s", std::chrono::seconds(60)).has_value());
   REQUIRE(std::raise(SIGUSR1) == 0);
   const std::string line = dumped.get_future().get();
   CHECK(line.find("/s  ") != std::string::npos);
