@@ -6,7 +6,7 @@
 // so weir and the CAF peer (peers/caf_big.cpp) make the same ones.
 // Prints "big weir: X ms" and "big-rss weir: X MB".
 //
-// Usage: bench_big [--threads N] [pings_per_worker]   (default 10,000; 120 workers)
+// Usage: bench_big [--threads N] [pings_per_worker]   (default 6,000; 120 workers)
 
 #include "bench.hpp"
 
@@ -92,7 +92,7 @@ class worker : public weir::actor<ping, pong, meet_all, start> {
 int main(int argc, char** argv) {
   weir::system_config config;
   config.threads = bench::take_threads(argc, argv);
-  const std::uint64_t pings = bench::arg_or(argc, argv, 1, 10'000);
+  const std::uint64_t pings = bench::arg_or(argc, argv, 1, 6'000);
   weir::system sys(config);
   std::promise<std::uint64_t> done;
   const bench::stopwatch watch;

@@ -10,7 +10,8 @@
 // "bounded-buffer-rss weir: X MB".
 //
 // The workload (sizes, item ids, the per-item work, the check) is apart from
-// the protocol (namespace explicit_demand), so that a variant in which the
+// the protocol (namespace explicit_demand; workload in
+// common/bounded_buffer_workload.hpp), so that a variant in which the
 // bound is the manager's inbox rather than its bookkeeping can sit beside it
 // and report under a name of its own.
 //
@@ -18,6 +19,7 @@
 //        (default 4,000; 40 producers, 40 consumers, buffer 50)
 
 #include "bench.hpp"
+#include "bounded_buffer_workload.hpp"
 
 #include <weir/weir.hpp>
 
@@ -29,44 +31,9 @@
 
 namespace {
 
-// ---- the workload, whatever the protocol --------------------------------
-
-struct workload {
-  std::size_t producers = 40;
-  std::size_t consumers = 40;
-  std::size_t buffer = 50;
-  std::uint64_t items_per_producer = 4'000;
-
-  [[nodiscard]] std::uint64_t items() const { return producers * items_per_producer; }
-  // Item ids are 0 .. items()-1: producer p makes p*items_per_producer + k.
-  [[nodiscard]] std::uint64_t id_sum() const { return items() * (items() - 1) / 2; }
-};
-
-// Savina's processItem: a fixed amount of arithmetic per item on both sides
-// (here 100 rounds of xorshift), folded into a value that travels on, so
-// that the compiler cannot drop it.
-std::uint64_t process_item(std::uint64_t seed) {
-  std::uint64_t x = seed | 1;
-  for (int i = 0; i < 100; ++i) {
-    x ^= x << 13;
-    x ^= x >> 7;
-    x ^= x << 17;
-  }
-  return x;
-}
-
-struct tally {
-  std::uint64_t items = 0;
-  std::uint64_t id_sum = 0;
-  std::uint64_t mix = 0;  // process_item's results, never checked
-
-  tally& operator+=(const tally& other) {
-    items += other.items;
-    id_sum += other.id_sum;
-    mix ^= other.mix;
-    return *this;
-  }
-};
+using bench::bounded_buffer::process_item;
+using bench::bounded_buffer::tally;
+using bench::bounded_buffer::workload;
 
 // ---- Savina's protocol: the manager keeps the bound, demand is explicit ---
 
@@ -122,9 +89,7 @@ class consumer : public weir::actor<item, close> {
   explicit consumer(weir::handle<manager_port> manager) : manager_(std::move(manager)) {}
   void on_start() override { (void)manager_.send(available{self()}); }
   void on_message(item& i) override {
-    ++tally_.items;
-    tally_.id_sum += i.id;
-    tally_.mix ^= process_item(i.mix);
+    tally_.consume(i.id, i.mix);
     (void)manager_.send(available{self()});
   }
   void on_message(close&) override {
@@ -137,15 +102,13 @@ class consumer : public weir::actor<item, close> {
   tally tally_;
 };
 
-// Spawns the producers and consumers as its children, as Savina's manager
-// does. Savina holds back a producer once the buffer holds
-// buffer - producers items, since every producer may have one more in flight.
+// Spawns the producers and consumers as its children, as Savina's manager does.
 class manager : public weir::actor<item, available, producer_done, consumed> {
  public:
   manager(workload w, std::promise<tally>* done) : work_(w), done_(done) {}
   void on_start() override {
     for (std::size_t p = 0; p < work_.producers; ++p)
-      (void)spawn<producer>("producer" + std::to_string(p), self(), p * work_.items_per_producer,
+      (void)spawn<producer>("producer" + std::to_string(p), self(), work_.first_id(p),
                             work_.items_per_producer);
     for (std::size_t c = 0; c < work_.consumers; ++c)
       consumers_.push_back(spawn<consumer>("consumer" + std::to_string(c), self()));
@@ -158,7 +121,7 @@ class manager : public weir::actor<item, available, producer_done, consumed> {
       (void)idle_consumers_.back().send(std::move(i));
       idle_consumers_.pop_back();
     }
-    if (buffer_.size() + work_.producers >= work_.buffer) {
+    if (work_.holds_producers_back(buffer_.size())) {
       held_producers_.push_back(std::move(producer));
     } else {
       (void)producer.send(produce{});

@@ -9,6 +9,7 @@
 // Usage: bench_chameneos [--threads N] [meetings]   (default 400,000; 100 chameneos)
 
 #include "bench.hpp"
+#include "chameneos_colour.hpp"
 
 #include <weir/weir.hpp>
 
@@ -21,14 +22,8 @@ namespace {
 
 constexpr std::size_t chameneos = 100;
 
-enum class colour : std::uint8_t { red, yellow, blue };
-
-colour complement(colour a, colour b) {
-  if (a == b) return a;
-  if (a != colour::red && b != colour::red) return colour::red;
-  if (a != colour::yellow && b != colour::yellow) return colour::yellow;
-  return colour::blue;
-}
+using bench::chameneos::colour;
+using bench::chameneos::complement;
 
 // To a chameneo: the mall found it a partner; it answers the partner with
 // `change` and asks the mall again.
