@@ -80,7 +80,7 @@ class worker : public weir::actor<job> {
 };
 
 // Sends everything from on_start, as Savina's main loop does, then quits.
-class dispatcher : public weir::actor<job> {
+class dispatcher : public weir::actor<> {
  public:
   dispatcher(std::vector<weir::handle<worker>> targets, std::uint64_t jobs)
       : targets_(std::move(targets)), jobs_(jobs) {}
@@ -89,7 +89,6 @@ class dispatcher : public weir::actor<job> {
       for (const auto& target : targets_) (void)target.send(job{ordinal});
     quit();
   }
-  void on_message(job&) override {}  // an actor must accept something
 
  private:
   std::vector<weir::handle<worker>> targets_;
