@@ -1,10 +1,12 @@
 // weir: two actors bounce an int counter; one round trip is ping -> pong ->
-// ping. Same workload as peers/caf_pingpong.cpp. Prints "pingpong weir: X rt/s"
-// and "pingpong-waits weir: 0 waits/Mmsg" (the deadlock detector's work).
+// ping. Same workload as peers/caf_pingpong.cpp. Prints "pingpong weir: X rt/s",
+// "pingpong-waits weir: 0 waits/Mmsg" (the deadlock detector's work) and
+// "pingpong-rss weir: X MB".
 // With --insight on|off (see insight_switch.hpp) insight is on or off and
-// the metrics are named pingpong-insight-on|off, pingpong-waits-insight-on|off.
+// the metrics are named pingpong-insight-on|off, pingpong-waits-insight-on|off,
+// pingpong-rss-insight-on|off.
 //
-// Usage: bench_pingpong [--insight on|off] [round_trips]   (default 1,000,000)
+// Usage: bench_pingpong [--threads N] [--insight on|off] [round_trips]   (default 1,000,000)
 
 #include "bench.hpp"
 #include "insight_switch.hpp"
@@ -59,9 +61,10 @@ class pinger : public weir::actor<ball, meet> {
 }  // namespace
 
 int main(int argc, char** argv) {
+  const std::size_t threads = bench::take_threads(argc, argv);
   const bench::insight_switch insight = bench::parse_insight_switch(argc, argv);
   const std::size_t round_trips = bench::arg_or(argc, argv, insight.size_arg, 1'000'000);
-  weir::system sys(insight.config());
+  weir::system sys(insight.config(threads));
   std::promise<int> done;
   const bench::stopwatch watch;
   auto ping = sys.spawn<pinger>("pinger", static_cast<int>(round_trips), &done);
@@ -72,5 +75,6 @@ int main(int argc, char** argv) {
   if (!bench::expect_eq("bench_pingpong round trips", static_cast<std::size_t>(seen), round_trips)) return 1;
   bench::report(insight.metric("pingpong"), "weir", static_cast<double>(round_trips) / seconds, "rt/s");
   bench::report_waits(insight, "pingpong", sys, 2 * round_trips);  // ping and pong: two messages a round trip
+  bench::report(insight.metric("pingpong-rss"), "weir", bench::kb_to_mb(bench::peak_rss_kb()), "MB");
   return 0;
 }

@@ -12,7 +12,9 @@
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
+#include <string>
 #include <string_view>
+#include <thread>
 
 #include <sys/resource.h>
 #include <unistd.h>
@@ -108,6 +110,43 @@ inline std::size_t arg_or(int argc, char** argv, int index, std::size_t fallback
     std::exit(2);
   }
   return value;
+}
+
+/// The default thread count: one per core, as weir's system_config and
+/// caf_config pick without --threads.
+inline std::size_t hardware_threads() noexcept {
+  const unsigned cores = std::thread::hardware_concurrency();
+  return cores == 0 ? 1 : cores;
+}
+
+/// Takes "--threads N" out of argv, wherever it stands, and returns N
+/// (hardware_threads() without it). Taking it out keeps every other
+/// argument at the index arg_or() and the flag parsers expect, so any
+/// program accepts it without renumbering. A missing or bad N exits with
+/// status 2 and a message, as arg_or does.
+inline std::size_t take_threads(int& argc, char** argv) {
+  for (int i = 1; i < argc; ++i) {
+    if (std::string_view{argv[i]} != "--threads")
+      continue;
+    const std::size_t threads = i + 1 < argc ? arg_or(argc, argv, i + 1, 0) : 0;
+    if (threads == 0) {
+      std::fprintf(stderr, "%s: --threads needs a positive integer\n", argv[0]);
+      std::exit(2);
+    }
+    for (int j = i; j + 2 <= argc; ++j)
+      argv[j] = argv[j + 2];  // argv[argc] (the null) moves down too
+    argc -= 2;
+    return threads;
+  }
+  return hardware_threads();
+}
+
+/// Prints "<bench>-rss <system>: X MB", this process's peak RSS. The runner
+/// takes peak RSS from this line, not from wait4(): Linux folds the parent's
+/// peak into a child's ru_maxrss at exec (see peak_rss_kb), so wait4 never
+/// reports less than the runner's own ~14 MB.
+inline void report_peak_rss(std::string_view bench, std::string_view system) {
+  report(std::string{bench} + "-rss", system, kb_to_mb(peak_rss_kb()), "MB");
 }
 
 /// Result check: on mismatch prints "<what>: got X, expected Y" to stderr.

@@ -36,7 +36,8 @@ class receiver : public weir::actor<int> {
   int received_ = 0;
 };
 
-/// Runs the workload: reads an optional "--insight on|off" (see
+/// Runs the workload: reads an optional "--threads N" (bench::take_threads)
+/// and "--insight on|off" (see
 /// insight_switch.hpp), then the size (default 10,000,000), spawns the
 /// receiver and then the sender, `Sender(handle<receiver>, total)`, and
 /// times until the receiver has counted everything. Prints
@@ -47,6 +48,7 @@ class receiver : public weir::actor<int> {
 /// Returns main()'s exit status.
 template <class Sender>
 int run(int argc, char** argv, std::string_view bench) {
+  const std::size_t threads = take_threads(argc, argv);
   const insight_switch insight = parse_insight_switch(argc, argv);
   const std::size_t messages = arg_or(argc, argv, insight.size_arg, 10'000'000);
   if (messages > static_cast<std::size_t>(INT_MAX)) {
@@ -54,7 +56,7 @@ int run(int argc, char** argv, std::string_view bench) {
     return 2;
   }
   const int total = static_cast<int>(messages);
-  weir::system sys(insight.config());
+  weir::system sys(insight.config(threads));
   std::promise<int> done;
   const stopwatch watch;
   auto counter = sys.spawn<receiver>("receiver", total, &done);

@@ -11,6 +11,7 @@
 #include <weir/config.hpp>
 #include <weir/system.hpp>
 
+#include <cstddef>
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
@@ -35,9 +36,11 @@ struct insight_switch {
     return std::string{bench} + (enabled ? "-insight-on" : "-insight-off");
   }
 
-  /// A system config with insight on or off; everything else the default.
-  [[nodiscard]] weir::system_config config() const {
+  /// A system config with insight on or off and `threads` threads;
+  /// everything else the default.
+  [[nodiscard]] weir::system_config config(std::size_t threads) const {
     weir::system_config config;
+    config.threads = threads;
     config.insight.enabled = enabled;
     return config;
   }

@@ -3,7 +3,7 @@
 // Measures mailbox throughput under an unbounded backlog, so peak RSS is
 // reported too. Prints "counting caf: X msg/s" and "counting-rss caf: X MB".
 //
-// Usage: caf_counting [messages]   (default 10,000,000)
+// Usage: caf_counting [--threads N] [messages]   (default 10,000,000)
 
 #include <climits>
 #include <cstddef>
@@ -45,6 +45,7 @@ void sender(caf::event_based_actor* self, caf::actor target, int total) {
 } // namespace
 
 int main(int argc, char** argv) {
+  const std::size_t threads = bench::take_threads(argc, argv);
   const std::size_t messages = bench::arg_or(argc, argv, 1, 10'000'000);
   if (messages > INT_MAX) {
     std::fprintf(stderr, "caf_counting: at most %d messages\n", INT_MAX);
@@ -52,7 +53,7 @@ int main(int argc, char** argv) {
   }
   const int total = static_cast<int>(messages);
 
-  bench::caf_config cfg;
+  bench::caf_config cfg{threads};
   caf::actor_system sys{cfg};
   caf::scoped_actor self{sys};
 

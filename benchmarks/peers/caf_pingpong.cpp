@@ -1,7 +1,8 @@
 // CAF peer of bench_pingpong: two event-based actors bounce an int counter;
-// one round trip is ping -> pong -> ping. Prints "pingpong caf: X rt/s".
+// one round trip is ping -> pong -> ping. Prints "pingpong caf: X rt/s" and
+// "pingpong-rss caf: X MB".
 //
-// Usage: caf_pingpong [round_trips]   (default 1,000,000)
+// Usage: caf_pingpong [--threads N] [round_trips]   (default 1,000,000)
 
 #include <climits>
 #include <cstddef>
@@ -50,13 +51,14 @@ caf::behavior ping(caf::event_based_actor* self, caf::actor pong_actor, int roun
 } // namespace
 
 int main(int argc, char** argv) {
+  const std::size_t threads = bench::take_threads(argc, argv);
   const std::size_t round_trips = bench::arg_or(argc, argv, 1, 1'000'000);
   if (round_trips > INT_MAX) {
     std::fprintf(stderr, "caf_pingpong: at most %d round trips\n", INT_MAX);
     return 2;
   }
 
-  bench::caf_config cfg;
+  bench::caf_config cfg{threads};
   caf::actor_system sys{cfg};
   caf::scoped_actor self{sys};
 
@@ -70,5 +72,6 @@ int main(int argc, char** argv) {
   if (!bench::expect_eq("caf_pingpong round trips", static_cast<std::size_t>(seen), round_trips))
     return 1;
   bench::report("pingpong", "caf", static_cast<double>(round_trips) / seconds, "rt/s");
+  bench::report_peak_rss("pingpong", "caf");
   return 0;
 }

@@ -4,7 +4,7 @@
 // parent; every actor quits once it has replied. 1,111,111 actors for the
 // default 1,000,000 leaves. Prints "skynet caf: X ms" and "skynet-rss caf: X MB".
 //
-// Usage: caf_skynet [leaves]   (default 1,000,000; must be a power of 10)
+// Usage: caf_skynet [--threads N] [leaves]   (default 1,000,000; must be a power of 10)
 
 #include <cstddef>
 #include <cstdint>
@@ -55,13 +55,14 @@ bool is_power_of_ten(std::size_t n) {
 } // namespace
 
 int main(int argc, char** argv) {
+  const std::size_t threads = bench::take_threads(argc, argv);
   const std::size_t leaves = bench::arg_or(argc, argv, 1, 1'000'000);
   if (!is_power_of_ten(leaves)) {
     std::fprintf(stderr, "caf_skynet: the leaf count must be a power of 10\n");
     return 2;
   }
 
-  bench::caf_config cfg;
+  bench::caf_config cfg{threads};
   caf::actor_system sys{cfg};
   caf::scoped_actor self{sys};
 
