@@ -1320,6 +1320,7 @@ namespace weir::detail {
 
 void cell::make_supervised(clock::duration shutdown_timeout, bool brutal) {
   cell_extras& x = extras();
+  supervised_ = true;
   x.supervised = true;
   x.shutdown_timeout = shutdown_timeout;
   x.brutal = brutal;
@@ -1336,9 +1337,11 @@ void cell::on_child_exited(cell& child, const exit_reason& reason) {
 
 void cell::stop_child(cell& child) {
   child.stop_sent_by_parent_ = true;
-  // A supervised child's extras were made before it launched and never move.
-  const cell_extras* x = child.extras_ ? child.extras_.get() : nullptr;
-  const bool supervised = x != nullptr && x->supervised;
+  // An unsupervised child may be making its extras right now, on its own
+  // thread: only a supervised one's are read here, made before it launched
+  // and never moved.
+  const bool supervised = child.supervised_;
+  const cell_extras* x = supervised ? child.extras_.get() : nullptr;
   child.request_stop(supervised && x->brutal ? exit_kind::killed : exit_kind::shutdown);
   if (!supervised || x->shutdown_timeout == clock::duration::max()) return;
   auto timer = rt_->clock->arm(rt_->clock->now() + x->shutdown_timeout, clock::duration::zero(),

@@ -377,6 +377,7 @@ class cell : public run_node {
   bool quit_requested_ = false;
   bool started_ = false;                 // on_start returned (so on_stop is owed)
   bool stop_sent_by_parent_ = false;     // parent's strand only
+  bool supervised_ = false;              // set before launch (make_supervised); read by the parent
   const actor_id id_;
   const std::shared_ptr<runtime> rt_;
   const cell_ptr parent_;
