@@ -1,6 +1,7 @@
 #include <weir/actor.hpp>
 #include <weir/detail/cell.hpp>
 #include <weir/detail/child_names.hpp>
+#include <weir/detail/control_signal.hpp>
 #include <weir/detail/duration_text.hpp>
 #include <weir/detail/log_limiter.hpp>
 #include <weir/detail/edge_book.hpp>
@@ -77,221 +78,6 @@ struct wait_registry {
   mutable std::mutex mutex;
   std::vector<entry> entries;
 };
-
-// ---------------------------------------------------------------------------
-// Runtime signals: the envelopes of inbox 0.
-
-namespace {
-
-template <class Signal>
-class signal_envelope : public cell_envelope {
- public:
-  explicit signal_envelope(inbox_index inbox = control_inbox) : cell_envelope(inbox) {}
-  [[nodiscard]] const std::type_info& type() const noexcept override { return typeid(Signal); }
-};
-
-class stop_signal final : public signal_envelope<stop_signal> {
- public:
-  explicit stop_signal(exit_reason reason) : reason_(std::move(reason)) {}
-  void deliver(cell& receiver) override { receiver.begin_stop(std::move(reason_)); }
-
- private:
-  exit_reason reason_;
-};
-
-class adopt_signal final : public signal_envelope<adopt_signal> {
- public:
-  explicit adopt_signal(cell_ptr child) : child_(std::move(child)) {}
-  void deliver(cell& receiver) override { receiver.adopt(child_); }
-  // A child spawned into a parent that closed meanwhile must never run.
-  void on_undelivered() noexcept override { child_->abort_unstarted(); }
-
- private:
-  cell_ptr child_;
-};
-
-class child_stopped_signal final : public signal_envelope<child_stopped_signal> {
- public:
-  explicit child_stopped_signal(cell_ptr child) : child_(std::move(child)) {}
-  void deliver(cell& receiver) override { receiver.on_child_stopped(*child_); }
-  // Only a child the parent cut off can still be running once the parent
-  // closed; nobody will unlink it now, so drop the link's reference here.
-  void on_undelivered() noexcept override { intrusive_ptr_release(child_.get()); }
-
- private:
-  cell_ptr child_;
-};
-
-// A supervised child ended (crash, quit, stop); its parent decides.
-class child_exited_signal final : public signal_envelope<child_exited_signal> {
- public:
-  child_exited_signal(cell_ptr child, exit_reason reason) : child_(std::move(child)), reason_(std::move(reason)) {}
-  void deliver(cell& receiver) override { receiver.on_child_exited(*child_, reason_); }
-  // The parent is gone (it cut this child off): nobody will restart it.
-  void on_undelivered() noexcept override { child_->release_later(); }
-
- private:
-  cell_ptr child_;
-  exit_reason reason_;
-};
-
-class restart_signal final : public signal_envelope<restart_signal> {
- public:
-  explicit restart_signal(behavior_factory make) : make_(std::move(make)) {}
-  void deliver(cell& receiver) override { receiver.restart(make_); }
-
- private:
-  behavior_factory make_;
-};
-
-class release_signal final : public signal_envelope<release_signal> {
- public:
-  void deliver(cell& receiver) override { receiver.release(); }
-};
-
-class stop_timeout_signal final : public signal_envelope<stop_timeout_signal> {
- public:
-  explicit stop_timeout_signal(cell_ptr child) : child_(std::move(child)) {}
-  void deliver(cell& receiver) override { receiver.on_stop_timeout(*child_); }
-
- private:
-  cell_ptr child_;
-};
-
-class watch_signal final : public signal_envelope<watch_signal> {
- public:
-  watch_signal(cell_ptr target, watcher w) : target_(std::move(target)), watcher_(std::move(w)) {}
-  void deliver(cell& receiver) override { receiver.add_watcher(std::move(watcher_)); }
-  // The target had stopped for good: the watch fires at once.
-  void on_undelivered() noexcept override { watcher_.notify(*target_, target_->last_reason()); }
-
- private:
-  cell_ptr target_;
-  watcher watcher_;
-};
-
-// The other half of a link: `peer` linked to the receiver.
-class link_signal final : public signal_envelope<link_signal> {
- public:
-  link_signal(cell_ptr target, cell_ptr peer) : target_(std::move(target)), peer_(std::move(peer)) {}
-  void deliver(cell& receiver) override { receiver.add_link(peer_); }
-  // Linked to an actor already stopped: the peer learns its exit at once.
-  void on_undelivered() noexcept override { peer_->exit_from_link_later(target_, target_->last_reason()); }
-
- private:
-  cell_ptr target_;
-  cell_ptr peer_;
-};
-
-class unlink_signal final : public signal_envelope<unlink_signal> {
- public:
-  explicit unlink_signal(const cell* peer) : peer_(peer) {}
-  void deliver(cell& receiver) override { receiver.drop_link(*peer_); }
-
- private:
-  const cell* peer_;  // an identity: compared, never dereferenced
-};
-
-// A linked actor stopped for good.
-class exit_signal final : public signal_envelope<exit_signal> {
- public:
-  exit_signal(cell_ptr from, exit_reason reason) : from_(std::move(from)), reason_(std::move(reason)) {}
-  void deliver(cell& receiver) override { receiver.on_linked_exit(*from_, reason_); }
-
- private:
-  cell_ptr from_;
-  exit_reason reason_;
-};
-
-// Notices for user code (on_down, on_linked_exit): they wait in the timer
-// inbox like any user code while the actor is suspended or paused.
-class down_signal final : public signal_envelope<down_signal> {
- public:
-  explicit down_signal(down notice) : signal_envelope(timer_inbox), notice_(std::move(notice)) {}
-  void deliver(cell& receiver) override { receiver.on_down(std::move(notice_)); }
-
- private:
-  down notice_;
-};
-
-class linked_exit_signal final : public signal_envelope<linked_exit_signal> {
- public:
-  explicit linked_exit_signal(linked_exit notice) : signal_envelope(timer_inbox), notice_(std::move(notice)) {}
-  void deliver(cell& receiver) override { receiver.deliver_linked_exit(std::move(notice_)); }
-
- private:
-  linked_exit notice_;
-};
-
-// Timers run user code, so they wait in their own inbox while the actor is
-// suspended or paying a penalty; control signals never wait.
-class timer_signal final : public signal_envelope<timer_signal> {
- public:
-  explicit timer_signal(std::shared_ptr<timer_state> timer)
-      : signal_envelope(timer_inbox), timer_(std::move(timer)) {}
-  void deliver(cell& receiver) override { receiver.on_timer(timer_); }
-
- private:
-  std::shared_ptr<timer_state> timer_;
-};
-
-// Credit came back on the edge a suspended actor waits on. Carries the edge
-// only as an identity: it is compared, never dereferenced, so a stale one is
-// harmless.
-class credit_signal final : public signal_envelope<credit_signal> {
- public:
-  explicit credit_signal(const edge_state* edge) : edge_(edge) {}
-  void deliver(cell& receiver) override { receiver.on_credit(edge_); }
-
- private:
-  const edge_state* edge_;
-};
-
-// Holds or releases an actor (testing::hold, actor_base::pause_inbox).
-class hold_signal final : public signal_envelope<hold_signal> {
- public:
-  explicit hold_signal(bool held) : held_(held) {}
-  void deliver(cell& receiver) override { receiver.set_held(held_); }
-
- private:
-  bool held_;
-};
-
-class resume_inbox_signal final : public signal_envelope<resume_inbox_signal> {
- public:
-  void deliver(cell& receiver) override { receiver.set_inbox_paused(false); }
-};
-
-class penalty_paid_signal final : public signal_envelope<penalty_paid_signal> {
- public:
-  void deliver(cell& receiver) override { receiver.on_penalty_paid(); }
-};
-
-// An ask ended without a reply (timeout, or the token was dropped). Runs as
-// a turn of the asker in the timer inbox: it calls user code.
-class ask_failed_signal final : public signal_envelope<ask_failed_signal> {
- public:
-  ask_failed_signal(std::uint64_t id, std::uint8_t error) : signal_envelope(timer_inbox), id_(id), error_(error) {}
-  void deliver(cell& receiver) override { receiver.fail_ask(id_, error_); }
-
- private:
-  std::uint64_t id_;
-  std::uint8_t error_;
-};
-
-}  // namespace
-
-// Queues a runtime signal to this cell. Used from noexcept paths (credit,
-// stop, releases), so running out of memory for the signal is logged, not
-// thrown: `what` names the action for that log line.
-template <class Signal, class... Args>
-void cell::post_signal(const char* what, Args&&... args) noexcept {
-  try {
-    enqueue_system(new Signal(std::forward<Args>(args)...));
-  } catch (const std::bad_alloc&) {
-    rt_->logger->critical("weir: out of memory: could not {} {}", what, path());
-  }
-}
 
 namespace {
 
@@ -540,13 +326,13 @@ void cell::count_dead_letters(std::uint64_t n) noexcept {
   rt_->dead_letters.fetch_add(n, std::memory_order_relaxed);
 }
 
-void cell::hold_later() noexcept { post_signal<hold_signal>("hold", true); }
+void cell::hold_later() noexcept { post_signal(*this, "hold", signals::hold{true}); }
 
-void cell::release_hold_later() noexcept { post_signal<hold_signal>("release", false); }
+void cell::release_hold_later() noexcept { post_signal(*this, "release", signals::hold{false}); }
 
-void cell::resume_inbox_later() noexcept { post_signal<resume_inbox_signal>("resume the inbox of"); }
+void cell::resume_inbox_later() noexcept { post_signal(*this, "resume the inbox of", signals::resume_inbox{}); }
 
-void cell::signal_credit(edge_state& edge) noexcept { post_signal<credit_signal>("resume", &edge); }
+void cell::signal_credit(edge_state& edge) noexcept { post_signal(*this, "resume", signals::credit{&edge}); }
 
 // Bookkeeping when a user message leaves the inbox (handled, crashed or
 // dropped); the credit goes back in batches (see bounded).
@@ -686,7 +472,7 @@ void cell::note_wait(const wait_arc& arc) {
     // The actor whose wait closed the cycle fails; a control signal, so it
     // acts even while suspended. Its supervisor restarts it.
     rt_->crashes.fetch_add(1, std::memory_order_relaxed);
-    post_signal<stop_signal>("fail", exit_reason{exit_kind::crashed, "deadlock remedy: " + text});
+    post_signal(*this, "fail", signals::stop{exit_reason{exit_kind::crashed, "deadlock remedy: " + text}});
   }
 }
 
@@ -754,7 +540,7 @@ bool cell::enqueue_system(cell_envelope* signal) noexcept {
 }
 
 void cell::request_stop(exit_kind kind) noexcept {
-  post_signal<stop_signal>("stop", exit_reason{kind, {}});
+  post_signal(*this, "stop", signals::stop{exit_reason{kind, {}}});
 }
 
 void cell::wake() {
@@ -1050,7 +836,7 @@ void cell::hand_to_parent(const cell_ptr& child) {
   if (current() == parent) {
     parent->adopt(child);  // we run the parent's turn: link now, atomically with the spawn
   } else {
-    parent->enqueue_system(new adopt_signal(child));  // if refused, discard() aborts the child
+    parent->enqueue_system(new signal_envelope(signals::adopt{child}));  // if refused, discard() aborts the child
   }
 }
 
@@ -1191,7 +977,7 @@ void cell::finish_stop() {
     // (handles, mailbox and edges stay) or releases it.
     phase_.store(phase::exited, std::memory_order_release);
     cell_ptr parent = parent_;
-    parent->post_signal<child_exited_signal>("report the exit of", cell_ptr(this), extras_->reason);
+    post_signal(*parent, "report the exit of", signals::child_exited{cell_ptr(this), extras_->reason});
     return;
   }
   finalize();
@@ -1311,7 +1097,7 @@ void cell::fail_ask(std::uint64_t id, std::uint8_t error) {
 }
 
 void cell::fail_ask_later(std::uint64_t id, std::uint8_t error) noexcept {
-  post_signal<ask_failed_signal>("fail an ask of", id, error);
+  post_signal(*this, "fail an ask of", signals::ask_failed{id, error});
 }
 
 // ---------------------------------------------------------------------------
@@ -1325,7 +1111,7 @@ std::shared_ptr<timer_state> cell::start_timer(clock::duration first, clock::dur
   std::weak_ptr<timer_state> weak = timer;
   // The clock calls this on any thread; it only hands a signal to our mailbox.
   timer->armed = rt_->clock->arm(rt_->clock->now() + first, period, [self = cell_ptr(this), weak] {
-    if (auto fired = weak.lock()) self->enqueue_system(new timer_signal(std::move(fired)));
+    if (auto fired = weak.lock()) self->enqueue_system(new signal_envelope(signals::timer_fired{std::move(fired)}));
   });
   extras().timers.push_back(timer);
   return timer;
@@ -1383,7 +1169,7 @@ void cell::stop_child(cell& child) {
   if (!supervised || x->shutdown_timeout == clock::duration::max()) return;
   auto timer = rt_->clock->arm(rt_->clock->now() + x->shutdown_timeout, clock::duration::zero(),
                                [self = cell_ptr(this), target = cell_ptr(&child)] {
-                                 self->post_signal<stop_timeout_signal>("time out the stop of", target);
+                                 post_signal(*self, "time out the stop of", signals::stop_timeout{target});
                                });
   extras().stop_timers.emplace_back(&child, std::move(timer));
 }
@@ -1426,12 +1212,12 @@ void cell::on_stop_timeout(cell& child) {
 
 void cell::restart_later(behavior_factory make) noexcept {
   stop_sent_by_parent_ = false;  // called on the parent's strand, like every write of it
-  post_signal<restart_signal>("restart", std::move(make));
+  post_signal(*this, "restart", signals::restart{std::move(make)});
 }
 
 void cell::release_later() noexcept {
   if (parent_ != nullptr) parent_->free_child_name(*this);  // final: a successor may take the name now
-  post_signal<release_signal>("release");
+  post_signal(*this, "release", signals::release{});
 }
 
 void cell::restart(behavior_factory& make) {
@@ -1456,7 +1242,7 @@ void cell::restart(behavior_factory& make) {
     rt_->crashes.fetch_add(1, std::memory_order_relaxed);
     rt_->limited_log->error(log_keys::crash("restart-failed", path(), extras().reason),
                             "weir: actor {} could not be restarted: {}", path(), extras().reason.detail);
-    parent_->post_signal<child_exited_signal>("report the exit of", cell_ptr(this), extras().reason);
+    post_signal(*parent_, "report the exit of", signals::child_exited{cell_ptr(this), extras().reason});
     return;
   }
   if (rt_->logger->should_log(spdlog::level::debug)) rt_->logger->debug("weir: actor {} restarted", path());
@@ -1493,7 +1279,7 @@ void cell::add_watcher(watcher w) {
 
 void cell::watch_later(watcher w) noexcept {
   // If our mailbox is closed, the signal's on_undelivered fires it at once.
-  post_signal<watch_signal>("watch", cell_ptr(this), std::move(w));
+  post_signal(*this, "watch", signals::watch{cell_ptr(this), std::move(w)});
 }
 
 void cell::add_link(const cell_ptr& peer) {
@@ -1501,15 +1287,19 @@ void cell::add_link(const cell_ptr& peer) {
   if (std::find(links.begin(), links.end(), peer) == links.end()) links.push_back(peer);
 }
 
-void cell::link_later(cell_ptr peer) noexcept { post_signal<link_signal>("link", cell_ptr(this), std::move(peer)); }
-
-void cell::unlink_later(const cell& peer) noexcept { post_signal<unlink_signal>("unlink", &peer); }
-
-void cell::exit_from_link_later(cell_ptr from, exit_reason reason) noexcept {
-  post_signal<exit_signal>("deliver a linked exit to", std::move(from), std::move(reason));
+void cell::link_later(cell_ptr peer) noexcept {
+  post_signal(*this, "link", signals::link{cell_ptr(this), std::move(peer)});
 }
 
-void cell::down_later(down notice) noexcept { post_signal<down_signal>("deliver a down notice to", std::move(notice)); }
+void cell::unlink_later(const cell& peer) noexcept { post_signal(*this, "unlink", signals::unlink{&peer}); }
+
+void cell::exit_from_link_later(cell_ptr from, exit_reason reason) noexcept {
+  post_signal(*this, "deliver a linked exit to", signals::linked_stop{std::move(from), std::move(reason)});
+}
+
+void cell::down_later(down notice) noexcept {
+  post_signal(*this, "deliver a down notice to", signals::down_notice{std::move(notice)});
+}
 
 void cell::drop_link(const cell& peer) noexcept {
   if (extras_) std::erase_if(extras_->links, [&](const cell_ptr& p) { return p.get() == &peer; });
@@ -1546,7 +1336,8 @@ void cell::on_linked_exit(const cell& from, const exit_reason& reason) {
   if (found == links.end()) return;
   links.erase(found);
   if (extras_->trap_exit) {
-    post_signal<linked_exit_signal>("deliver a linked exit to", linked_exit{from.id(), from.path(), reason});
+    post_signal(*this, "deliver a linked exit to",
+                signals::linked_exit_notice{linked_exit{from.id(), from.path(), reason}});
     return;
   }
   if (reason.kind == exit_kind::normal) return;

@@ -370,8 +370,6 @@ class cell {
   void cancel_stop_timer(const cell& child) noexcept;
   void discard(envelope* item) noexcept;
   void close_mailbox() noexcept;
-  template <class Signal, class... Args>
-  void post_signal(const char* what, Args&&... args) noexcept;
   void notify_parent_and_release();
   void link_child(cell& child) noexcept;
   /// Takes `child` out of the list; `release` drops the link's reference
