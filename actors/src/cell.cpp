@@ -1,5 +1,6 @@
 #include <weir/actor.hpp>
 #include <weir/detail/cell.hpp>
+#include <weir/detail/ask_book.hpp>
 #include <weir/detail/child_names.hpp>
 #include <weir/detail/control_signal.hpp>
 #include <weir/detail/duration_text.hpp>
@@ -21,22 +22,6 @@
 #include <utility>
 
 namespace weir::detail {
-
-// ---------------------------------------------------------------------------
-// The asks an actor has pending (see cell::begin_ask).
-
-struct pending_ask {
-  std::function<void(void*)> on_reply;
-  std::function<void(std::uint8_t)> on_error;
-  std::shared_ptr<armed_timer> timeout;
-  const cell* target;  // what this actor waits for (the wait-for graph builds on it)
-  clock::time_point since;
-};
-
-struct ask_book {
-  std::uint64_t next_id = 1;
-  std::unordered_map<std::uint64_t, pending_ask> pending;
-};
 
 // State most actors never need, made on first use (see cell::extras_).
 struct cell_extras {
@@ -918,10 +903,7 @@ void cell::begin_stop(exit_reason reason) {
   held_ = false;
   inbox_paused_ = false;
   if (extras_ && extras_->asks) {  // a stopping actor runs no continuation: drop them with their timers
-    for (auto& [id, ask] : extras_->asks->pending) {
-      if (ask.timeout) ask.timeout->cancel();
-    }
-    extras_->asks->pending.clear();
+    extras_->asks->clear();
     pending_asks_.store(0, std::memory_order_relaxed);
   }
   end_all_waits();
@@ -1049,50 +1031,41 @@ std::uint64_t cell::begin_ask(const cell& target, clock::duration timeout, std::
                               std::function<void(std::uint8_t)> on_error) {
   std::unique_ptr<ask_book>& book = extras().asks;
   if (!book) book = std::make_unique<ask_book>();
-  const std::uint64_t id = book->next_id++;
-  // The timer only hands a signal over; a reply first cancels it.
-  auto timer = rt_->clock->arm(rt_->clock->now() + timeout, clock::duration::zero(), [self = cell_ptr(this), id] {
-    self->fail_ask_later(id, 0 /* ask_error::timeout */);
-  });
   const clock::time_point now = rt_->clock->now();
-  book->pending.emplace(id, pending_ask{std::move(on_reply), std::move(on_error), std::move(timer), &target, now});
+  const std::uint64_t id =
+      book->add(pending_ask{std::move(on_reply), std::move(on_error), nullptr, &target, now}, [&](std::uint64_t ask) {
+        // The timer only hands a signal over; a reply first cancels it.
+        return rt_->clock->arm(now + timeout, clock::duration::zero(),
+                               [self = cell_ptr(this), ask] { self->fail_ask_later(ask, 0 /* ask_error::timeout */); });
+      });
   record_wait(id, wait_record{wait_kind::reply, target.path(), target.id(), now});
   note_wait(wait_arc{this, wait_kind::reply, id, &target, nullptr, now});
   pending_asks_.fetch_add(1, std::memory_order_relaxed);
   return id;
 }
 
-namespace {
-
-// Takes ask `id` out of the book; nullopt if it already ended.
-std::optional<pending_ask> take_ask(ask_book* book, std::uint64_t id) {
-  if (book == nullptr) return std::nullopt;
-  auto found = book->pending.find(id);
-  if (found == book->pending.end()) return std::nullopt;
-  pending_ask ask = std::move(found->second);
-  book->pending.erase(found);
-  if (ask.timeout) ask.timeout->cancel();
+std::optional<pending_ask> cell::take_ask(std::uint64_t id) {
+  if (!is_running() || !extras_ || !extras_->asks) return std::nullopt;
+  std::optional<pending_ask> ask = extras_->asks->take(id);
+  if (ask) {
+    pending_asks_.fetch_sub(1, std::memory_order_relaxed);
+    end_wait(wait_kind::reply, id);
+  }
   return ask;
 }
 
-}  // namespace
-
 void cell::complete_ask(std::uint64_t id, void* reply) {
-  std::optional<pending_ask> ask = is_running() ? take_ask(extras_ ? extras_->asks.get() : nullptr, id) : std::nullopt;
+  std::optional<pending_ask> ask = take_ask(id);
   if (!ask) {  // timed out (or failed) before: counted, never delivered twice
     late_replies_.fetch_add(1, std::memory_order_relaxed);
     return;
   }
-  pending_asks_.fetch_sub(1, std::memory_order_relaxed);
-  end_wait(wait_kind::reply, id);
   ask->on_reply(reply);
 }
 
 void cell::fail_ask(std::uint64_t id, std::uint8_t error) {
-  std::optional<pending_ask> ask = is_running() ? take_ask(extras_ ? extras_->asks.get() : nullptr, id) : std::nullopt;
+  std::optional<pending_ask> ask = take_ask(id);
   if (!ask) return;  // answered already: a token dropped after replying, or a timer that lost the race
-  pending_asks_.fetch_sub(1, std::memory_order_relaxed);
-  end_wait(wait_kind::reply, id);
   ask->on_error(error);
 }
 

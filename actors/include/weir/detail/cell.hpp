@@ -95,7 +95,8 @@ struct watcher {
 
 struct timer_state;
 struct child_names;
-struct ask_book;
+class ask_book;
+struct pending_ask;
 struct cell_extras;
 struct wait_registry;
 class edge_book;
@@ -266,7 +267,9 @@ class cell {
   /// Returns the id its reply token carries.
   std::uint64_t begin_ask(const cell& target, clock::duration timeout, std::function<void(void*)> on_reply,
                           std::function<void(std::uint8_t)> on_error);
+  /// The ask's reply arrived: runs its continuation, or counts a late reply.
   void complete_ask(std::uint64_t id, void* reply);
+  /// The ask failed or timed out: runs its error continuation, once.
   void fail_ask(std::uint64_t id, std::uint8_t error);
   void on_penalty_paid();
   /// Inbox order: strict priority (declaration order, the default) or
@@ -340,6 +343,8 @@ class cell {
   bool suspend_on_first_dry_edge();
   void resume();
   void consumed(cell_envelope& item) noexcept;
+  /// Ends ask `id` if it is still pending and this actor still runs.
+  std::optional<pending_ask> take_ask(std::uint64_t id);
   cell_extras& extras();
   [[nodiscard]] std::string reason_text() const;
   void record_wait(std::uintptr_t key, wait_record record);
