@@ -7,6 +7,7 @@
 #include <weir/detail/log_limiter.hpp>
 #include <weir/detail/edge_book.hpp>
 #include <weir/detail/ring_state.hpp>
+#include <weir/detail/timer_set.hpp>
 #include <weir/detail/tree_guard.hpp>
 #include <weir/detail/type_name.hpp>
 #include <weir/mailbox/fair_picker.hpp>
@@ -25,7 +26,7 @@ namespace weir::detail {
 
 // State most actors never need, made on first use (see cell::extras_).
 struct cell_extras {
-  std::vector<std::shared_ptr<timer_state>> timers;
+  timer_set timers;
   std::vector<edge_state*> dry_edges;  // ran out of credit in the current handler, not yet re-checked
   std::unique_ptr<ask_book> asks;
   std::unique_ptr<fair_picker> fair;   // null: strict priority
@@ -941,13 +942,7 @@ void cell::finish_stop() {
       if (!extras().reason.is_crash()) extras().reason = std::move(thrown);
     }
   }
-  if (extras_) {
-    for (auto& timer : extras_->timers) {
-      timer->cancelled = true;
-      if (timer->armed) timer->armed->cancel();
-    }
-    extras_->timers.clear();
-  }
+  if (extras_) extras_->timers.cancel_all();
   {
     // A supervised actor's own edges outlive its behaviour, for the next one.
     const parking_scope parking(*this, extras_ && extras_->supervised ? &extras_->parked_edges : nullptr, false);
@@ -1078,29 +1073,21 @@ void cell::fail_ask_later(std::uint64_t id, std::uint8_t error) noexcept {
 
 std::shared_ptr<timer_state> cell::start_timer(clock::duration first, clock::duration period,
                                                std::function<void()> callback) {
-  auto timer = std::make_shared<timer_state>();
-  timer->callback = std::move(callback);
-  timer->periodic = period.count() > 0;
-  std::weak_ptr<timer_state> weak = timer;
-  // The clock calls this on any thread; it only hands a signal to our mailbox.
-  timer->armed = rt_->clock->arm(rt_->clock->now() + first, period, [self = cell_ptr(this), weak] {
-    if (auto fired = weak.lock()) self->enqueue_system(new signal_envelope(signals::timer_fired{std::move(fired)}));
+  return extras().timers.start(std::move(callback), period.count() > 0, [&](std::weak_ptr<timer_state> weak) {
+    // The clock calls this on any thread; it only hands a signal to our mailbox.
+    return rt_->clock->arm(rt_->clock->now() + first, period, [self = cell_ptr(this), weak] {
+      if (auto fired = weak.lock()) self->enqueue_system(new signal_envelope(signals::timer_fired{std::move(fired)}));
+    });
   });
-  extras().timers.push_back(timer);
-  return timer;
 }
 
 void cell::cancel_timer(timer_state& timer) noexcept {
-  if (timer.cancelled) return;
-  timer.cancelled = true;
-  if (timer.armed) timer.armed->cancel();
-  if (extras_) std::erase_if(extras_->timers, [&](const auto& t) { return t.get() == &timer; });
+  if (extras_) extras_->timers.cancel(timer);  // a timer exists only in its cell's extras
 }
 
 void cell::on_timer(const std::shared_ptr<timer_state>& timer) {
-  if (timer->cancelled || !is_running()) return;  // cancelled after it fired
-  if (!timer->periodic) cancel_timer(*timer);
-  timer->callback();
+  if (!is_running()) return;
+  extras().timers.fire(timer);
 }
 
 }  // namespace weir::detail

@@ -450,14 +450,6 @@ class cell {
   std::int64_t consumed_unpublished_ = 0;  // likewise for queued_
 };
 
-/// A timer started by an actor. Owned by the cell; touched only on its strand.
-struct timer_state {
-  std::function<void()> callback;
-  bool periodic = false;
-  bool cancelled = false;
-  std::shared_ptr<armed_timer> armed;
-};
-
 /// Sets the cell the next actor_base constructor binds to (see actor_base()).
 class construction_scope {
  public:
