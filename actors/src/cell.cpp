@@ -4,6 +4,7 @@
 #include <weir/detail/child_names.hpp>
 #include <weir/detail/control_signal.hpp>
 #include <weir/detail/duration_text.hpp>
+#include <weir/detail/links_monitors.hpp>
 #include <weir/detail/log_limiter.hpp>
 #include <weir/detail/edge_book.hpp>
 #include <weir/detail/ring_state.hpp>
@@ -42,12 +43,7 @@ struct cell_extras {
   // Children this actor is stopping, each with its shutdown timeout.
   std::vector<std::pair<const cell*, std::shared_ptr<armed_timer>>> stop_timers;
 
-  // Links and monitors (see monitor.hpp).
-  std::vector<watcher> watchers;          // told when this actor stops for good
-  std::vector<cell_ptr> links;            // both ways: each side lists the other
-  std::vector<std::uint64_t> monitoring;  // refs of this actor's own live monitors
-  std::uint64_t next_monitor = 1;
-  bool trap_exit = false;
+  links_monitors links;
 
   // The edges this actor opened, parked across a restart (supervised only).
   edge_book parked_edges;
@@ -976,8 +972,8 @@ void cell::finalize() {
 void cell::notify_watchers() noexcept {
   if (!extras_) return;
   const exit_reason& reason = extras_->reason;
-  for (auto& w : std::exchange(extras_->watchers, {})) w.notify(*this, reason);
-  for (auto& peer : std::exchange(extras_->links, {})) peer->exit_from_link_later(cell_ptr(this), reason);
+  for (auto& w : extras_->links.take_watchers()) w.notify(*this, reason);
+  for (auto& peer : extras_->links.take_links()) peer->exit_from_link_later(cell_ptr(this), reason);
 }
 
 void cell::abort_unstarted() {
@@ -1234,7 +1230,7 @@ exit_reason cell::last_reason() const { return extras_ ? extras_->reason : exit_
 // cell has not stopped either way (a signal to a stopped cell is refused, and
 // its on_undelivered fires the watch instead).
 void cell::add_watcher(watcher w) {
-  extras().watchers.push_back(std::move(w));
+  extras().links.add_watcher(std::move(w));
 }
 
 void cell::watch_later(watcher w) noexcept {
@@ -1243,8 +1239,7 @@ void cell::watch_later(watcher w) noexcept {
 }
 
 void cell::add_link(const cell_ptr& peer) {
-  auto& links = extras().links;
-  if (std::find(links.begin(), links.end(), peer) == links.end()) links.push_back(peer);
+  extras().links.add_link(peer);
 }
 
 void cell::link_later(cell_ptr peer) noexcept {
@@ -1262,28 +1257,22 @@ void cell::down_later(down notice) noexcept {
 }
 
 void cell::drop_link(const cell& peer) noexcept {
-  if (extras_) std::erase_if(extras_->links, [&](const cell_ptr& p) { return p.get() == &peer; });
+  if (extras_) extras_->links.drop_link(peer);
 }
 
-void cell::set_trap_exit(bool trap) noexcept { extras().trap_exit = trap; }
+void cell::set_trap_exit(bool trap) noexcept { extras().links.set_trap_exit(trap); }
 
 std::uint64_t cell::next_monitor_ref() noexcept {
-  cell_extras& x = extras();
-  const std::uint64_t ref = x.next_monitor++;
-  x.monitoring.push_back(ref);
-  return ref;
+  return extras().links.open_monitor();
 }
 
 void cell::demonitor(std::uint64_t ref) noexcept {
-  if (extras_) std::erase(extras_->monitoring, ref);
+  if (extras_) extras_->links.demonitor(ref);
 }
 
 void cell::on_down(down notice) {
   if (!is_running() || !behavior_ || !extras_) return;
-  auto& live = extras_->monitoring;
-  auto found = std::find(live.begin(), live.end(), notice.ref.value);
-  if (found == live.end()) return;  // demonitored: OTP's flush semantics
-  live.erase(found);
+  if (!extras_->links.take_monitor(notice.ref.value)) return;  // demonitored: OTP's flush semantics
   behavior_->on_down(notice);
 }
 
@@ -1291,11 +1280,8 @@ void cell::on_down(down notice) {
 // any reason but `normal` stops this actor too, naming the other.
 void cell::on_linked_exit(const cell& from, const exit_reason& reason) {
   if (!extras_) return;
-  auto& links = extras_->links;
-  auto found = std::find_if(links.begin(), links.end(), [&](const cell_ptr& p) { return p.get() == &from; });
-  if (found == links.end()) return;
-  links.erase(found);
-  if (extras_->trap_exit) {
+  if (!extras_->links.take_link(from)) return;
+  if (extras_->links.trap_exit()) {
     post_signal(*this, "deliver a linked exit to",
                 signals::linked_exit_notice{linked_exit{from.id(), from.path(), reason}});
     return;
