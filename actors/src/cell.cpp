@@ -49,18 +49,6 @@ struct cell_extras {
   edge_book parked_edges;
 };
 
-// What an actor waits for, readable from any thread. Written only on the
-// actor's strand; the mutex is for readers (snapshots), so it is never
-// contended on the message path.
-struct wait_registry {
-  struct entry {
-    std::uintptr_t key;
-    wait_record record;
-  };
-  mutable std::mutex mutex;
-  std::vector<entry> entries;
-};
-
 namespace {
 
 // The spawn in progress on this thread (see construction_scope).
@@ -176,7 +164,6 @@ cell::~cell() {
   close_mailbox();
   if (named_.load(std::memory_order_relaxed)) parent_->free_child_name(*this);  // never launched
   if (edge_state* adhoc = adhoc_edge_.load(std::memory_order_acquire)) adhoc->release_owner();
-  delete waits_.load(std::memory_order_acquire);
 }
 
 void intrusive_ptr_add_ref(cell* c) noexcept { c->refs_.fetch_add(1, std::memory_order_relaxed); }
@@ -425,15 +412,7 @@ void cell::resume() {
   suspended_flag_.store(false, std::memory_order_release);
 }
 
-void cell::record_wait(std::uintptr_t key, wait_record record) {
-  wait_registry* registry = waits_.load(std::memory_order_relaxed);  // only this strand writes it
-  if (registry == nullptr) {
-    registry = new wait_registry();
-    waits_.store(registry, std::memory_order_release);
-  }
-  std::lock_guard lock(registry->mutex);
-  registry->entries.push_back({key, std::move(record)});
-}
+void cell::record_wait(std::uintptr_t key, wait_record record) { waits_.record(key, std::move(record)); }
 
 // A wait begins: into the wait-for graph, which reports a cycle it closes.
 void cell::note_wait(const wait_arc& arc) {
@@ -460,28 +439,15 @@ void cell::note_wait(const wait_arc& arc) {
 
 void cell::end_wait(wait_kind kind, std::uintptr_t key) noexcept {
   rt_->waits.remove(this, kind, key);
-  wait_registry* registry = waits_.load(std::memory_order_relaxed);
-  if (registry == nullptr) return;
-  std::lock_guard lock(registry->mutex);
-  std::erase_if(registry->entries, [&](const auto& e) { return e.key == key && e.record.kind == kind; });
+  waits_.end(kind, key);
 }
 
 void cell::end_all_waits() noexcept {
   rt_->waits.remove_all(this);
-  if (wait_registry* registry = waits_.load(std::memory_order_relaxed)) {
-    std::lock_guard lock(registry->mutex);
-    registry->entries.clear();
-  }
+  waits_.end_all();
 }
 
-std::vector<wait_record> cell::waits() const {
-  std::vector<wait_record> out;
-  if (const wait_registry* registry = waits_.load(std::memory_order_acquire)) {
-    std::lock_guard lock(registry->mutex);
-    for (const auto& e : registry->entries) out.push_back(e.record);
-  }
-  return out;
-}
+std::vector<wait_record> cell::waits() const { return waits_.snapshot(); }
 
 void cell::on_penalty_paid() {
   paused_ = false;

@@ -3,6 +3,7 @@
 
 #include <weir/detail/edge_state.hpp>
 #include <weir/detail/runtime.hpp>
+#include <weir/detail/wait_registry.hpp>
 #include <weir/exit_reason.hpp>
 #include <weir/monitor.hpp>
 #include <weir/mailbox/envelope_fifo.hpp>
@@ -98,7 +99,6 @@ struct child_names;
 class ask_book;
 struct pending_ask;
 struct cell_extras;
-struct wait_registry;
 class edge_book;
 
 /// The part of an actor that outlives its behaviour object: identity, mailbox,
@@ -426,9 +426,7 @@ class cell {
   // owning strand takes it only to link or unlink, never on the message path.
   mutable std::atomic_flag tree_lock_ = ATOMIC_FLAG_INIT;
 
-  // Made on the first wait and kept: read by other threads (insight), so it
-  // must not move or vanish while the cell lives.
-  std::atomic<wait_registry*> waits_{nullptr};
+  wait_registry waits_;  // read by other threads (insight)
   std::atomic<std::uint32_t> pending_asks_{0};
   std::atomic<std::uint32_t> restarts_{0};
   std::atomic<std::uint64_t> late_replies_{0};
