@@ -8,6 +8,7 @@
 #include <weir/detail/log_limiter.hpp>
 #include <weir/detail/edge_book.hpp>
 #include <weir/detail/ring_state.hpp>
+#include <weir/detail/stop_deadlines.hpp>
 #include <weir/detail/timer_set.hpp>
 #include <weir/detail/tree_guard.hpp>
 #include <weir/detail/type_name.hpp>
@@ -41,7 +42,7 @@ struct cell_extras {
   bool brutal = false;
   clock::duration shutdown_timeout = clock::duration::max();
   // Children this actor is stopping, each with its shutdown timeout.
-  std::vector<std::pair<const cell*, std::shared_ptr<armed_timer>>> stop_timers;
+  stop_deadlines stop_timers;
 
   links_monitors links;
 
@@ -842,7 +843,7 @@ void cell::on_child_stopped(cell& child) {
   if (rt_->logger->should_log(spdlog::level::debug)) {  // path() and to_string() allocate
     rt_->logger->debug("weir: actor {} stopped ({})", child.path(), child.reason_text());
   }
-  cancel_stop_timer(child);
+  if (extras_) extras_->stop_timers.cancel(child);
   if (child.cut_off_) {  // unlinked when cut off; only its reference was left
     intrusive_ptr_release(&child);
     return;
@@ -1074,7 +1075,7 @@ void cell::make_supervised(clock::duration shutdown_timeout, bool brutal) {
 }
 
 void cell::on_child_exited(cell& child, const exit_reason& reason) {
-  cancel_stop_timer(child);
+  if (extras_) extras_->stop_timers.cancel(child);
   if (child.cut_off_ || current_phase() != phase::running || !behavior_) {
     child.release_later();  // we are stopping, or gave up on it already
     return;
@@ -1093,21 +1094,7 @@ void cell::stop_child(cell& child) {
                                [self = cell_ptr(this), target = cell_ptr(&child)] {
                                  post_signal(*self, "time out the stop of", signals::stop_timeout{target});
                                });
-  extras().stop_timers.emplace_back(&child, std::move(timer));
-}
-
-std::shared_ptr<armed_timer> cell::take_stop_timer(const cell& child) noexcept {
-  if (!extras_) return nullptr;
-  auto& timers = extras_->stop_timers;
-  auto found = std::find_if(timers.begin(), timers.end(), [&](const auto& t) { return t.first == &child; });
-  if (found == timers.end()) return nullptr;
-  std::shared_ptr<armed_timer> timer = std::move(found->second);
-  timers.erase(found);
-  return timer;
-}
-
-void cell::cancel_stop_timer(const cell& child) noexcept {
-  if (auto timer = take_stop_timer(child)) timer->cancel();
+  extras().stop_timers.arm(child, std::move(timer));
 }
 
 // A child did not stop within its shutdown timeout: its handler is stuck (no
@@ -1116,7 +1103,7 @@ void cell::cancel_stop_timer(const cell& child) noexcept {
 // returns it stops at once, handling no further message; those become dead
 // letters.
 void cell::on_stop_timeout(cell& child) {
-  if (!take_stop_timer(child)) return;  // it stopped (or reported) meanwhile
+  if (!extras_ || !extras_->stop_timers.take(child)) return;  // it stopped (or reported) meanwhile
   const phase state = child.current_phase();
   if (state == phase::exited || state == phase::stopped) return;  // its report is on the way
   exit_reason reason{exit_kind::killed,

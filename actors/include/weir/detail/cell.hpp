@@ -370,9 +370,6 @@ class cell {
   void finish_stop();
   void finalize();
   void notify_watchers() noexcept;
-  /// Removes and returns the shutdown timer armed for `child`; null if none.
-  std::shared_ptr<armed_timer> take_stop_timer(const cell& child) noexcept;
-  void cancel_stop_timer(const cell& child) noexcept;
   void discard(envelope* item) noexcept;
   void close_mailbox() noexcept;
   void notify_parent_and_release();
