@@ -16,14 +16,21 @@ struct recorded_timeout final : weir::armed_timer {
   bool cancelled = false;
 };
 
-// Adds an ask whose continuations record what ran; returns its id.
-std::uint64_t add_ask(ask_book& book, std::shared_ptr<recorded_timeout>& timeout, std::vector<int>& ran, int tag) {
-  timeout = std::make_shared<recorded_timeout>();
-  pending_ask ask;
-  ask.on_reply = [&ran, tag](void*) { ran.push_back(tag); };
-  ask.on_error = [&ran, tag](std::uint8_t) { ran.push_back(-tag); };
-  return book.add(std::move(ask), [&](std::uint64_t) { return timeout; });
-}
+// A book whose asks record which continuation ran: +tag for a reply, -tag
+// for an error.
+struct recording_book {
+  ask_book book;
+  std::shared_ptr<recorded_timeout> timeout;  // the last ask's
+  std::vector<int> ran;
+
+  std::uint64_t add(int tag) {
+    timeout = std::make_shared<recorded_timeout>();
+    pending_ask ask;
+    ask.on_reply = [this, tag](void*) { ran.push_back(tag); };
+    ask.on_error = [this, tag](std::uint8_t) { ran.push_back(-tag); };
+    return book.add(std::move(ask), [&](std::uint64_t) { return timeout; });
+  }
+};
 
 }  // namespace
 
@@ -41,11 +48,8 @@ TEST_CASE("ask_book: every ask gets a fresh id, and its timeout is armed with th
   CHECK(book.size() == 2);
 }
 
-TEST_CASE("ask_book: an ask ends once: the first to take it cancels its timeout, later takers find nothing") {
-  ask_book book;
-  std::shared_ptr<recorded_timeout> timeout;
-  std::vector<int> ran;
-  const std::uint64_t id = add_ask(book, timeout, ran, 7);
+TEST_CASE_FIXTURE(recording_book, "ask_book: an ask ends once: its first taker cancels the timeout, later ones find nothing") {
+  const std::uint64_t id = add(7);
 
   std::optional<pending_ask> reply = book.take(id);
   REQUIRE(reply);
@@ -57,28 +61,22 @@ TEST_CASE("ask_book: an ask ends once: the first to take it cancels its timeout,
   CHECK(book.size() == 0);
 }
 
-TEST_CASE("ask_book: an id that ended is never handed out again") {
-  ask_book book;
-  std::shared_ptr<recorded_timeout> timeout;
-  std::vector<int> ran;
-  const std::uint64_t old_id = add_ask(book, timeout, ran, 1);
+TEST_CASE_FIXTURE(recording_book, "ask_book: an id that ended is never handed out again") {
+  const std::uint64_t old_id = add(1);
   REQUIRE(book.take(old_id));
-  const std::uint64_t new_id = add_ask(book, timeout, ran, 2);
+  const std::uint64_t new_id = add(2);
   CHECK(new_id != old_id);
   CHECK_FALSE(book.take(old_id));  // a stale token cannot end the newer ask
   CHECK(book.size() == 1);
 }
 
-TEST_CASE("ask_book: clearing (the asker stops) cancels every timeout and runs no continuation") {
-  ask_book book;
-  std::shared_ptr<recorded_timeout> first;
-  std::shared_ptr<recorded_timeout> second;
-  std::vector<int> ran;
-  const std::uint64_t id = add_ask(book, first, ran, 1);
-  (void)add_ask(book, second, ran, 2);
+TEST_CASE_FIXTURE(recording_book, "ask_book: clearing (the asker stops) cancels all timeouts and runs no continuation") {
+  const std::uint64_t id = add(1);
+  const std::shared_ptr<recorded_timeout> first = timeout;
+  (void)add(2);
   book.clear();
   CHECK(first->cancelled);
-  CHECK(second->cancelled);
+  CHECK(timeout->cancelled);
   CHECK(ran.empty());
   CHECK(book.size() == 0);
   CHECK_FALSE(book.take(id));
