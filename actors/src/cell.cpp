@@ -1,11 +1,16 @@
 #include <weir/actor.hpp>
 #include <weir/detail/cell.hpp>
+#include <weir/detail/ask_book.hpp>
 #include <weir/detail/child_names.hpp>
+#include <weir/detail/control_signal.hpp>
 #include <weir/detail/duration_text.hpp>
+#include <weir/detail/links_monitors.hpp>
 #include <weir/detail/log_limiter.hpp>
 #include <weir/detail/edge_book.hpp>
 #include <weir/detail/ring_state.hpp>
 #include <weir/detail/scheduler.hpp>
+#include <weir/detail/stop_deadlines.hpp>
+#include <weir/detail/timer_set.hpp>
 #include <weir/detail/tree_guard.hpp>
 #include <weir/detail/type_name.hpp>
 #include <weir/mailbox/fair_picker.hpp>
@@ -22,25 +27,9 @@
 
 namespace weir::detail {
 
-// ---------------------------------------------------------------------------
-// The asks an actor has pending (see cell::begin_ask).
-
-struct pending_ask {
-  std::function<void(void*)> on_reply;
-  std::function<void(std::uint8_t)> on_error;
-  std::shared_ptr<armed_timer> timeout;
-  const cell* target;  // what this actor waits for (the wait-for graph builds on it)
-  clock::time_point since;
-};
-
-struct ask_book {
-  std::uint64_t next_id = 1;
-  std::unordered_map<std::uint64_t, pending_ask> pending;
-};
-
 // State most actors never need, made on first use (see cell::extras_).
 struct cell_extras {
-  std::vector<std::shared_ptr<timer_state>> timers;
+  timer_set timers;
   std::vector<edge_state*> dry_edges;  // ran out of credit in the current handler, not yet re-checked
   std::unique_ptr<ask_book> asks;
   std::unique_ptr<fair_picker> fair;   // null: strict priority
@@ -54,245 +43,13 @@ struct cell_extras {
   bool brutal = false;
   clock::duration shutdown_timeout = clock::duration::max();
   // Children this actor is stopping, each with its shutdown timeout.
-  std::vector<std::pair<const cell*, std::shared_ptr<armed_timer>>> stop_timers;
+  stop_deadlines stop_timers;
 
-  // Links and monitors (see monitor.hpp).
-  std::vector<watcher> watchers;          // told when this actor stops for good
-  std::vector<cell_ptr> links;            // both ways: each side lists the other
-  std::vector<std::uint64_t> monitoring;  // refs of this actor's own live monitors
-  std::uint64_t next_monitor = 1;
-  bool trap_exit = false;
+  links_monitors links;
 
   // The edges this actor opened, parked across a restart (supervised only).
   edge_book parked_edges;
 };
-
-// What an actor waits for, readable from any thread. Written only on the
-// actor's strand; the mutex is for readers (snapshots), so it is never
-// contended on the message path.
-struct wait_registry {
-  struct entry {
-    std::uintptr_t key;
-    wait_record record;
-  };
-  mutable std::mutex mutex;
-  std::vector<entry> entries;
-};
-
-// ---------------------------------------------------------------------------
-// Runtime signals: the envelopes of inbox 0.
-
-namespace {
-
-template <class Signal>
-class signal_envelope : public cell_envelope {
- public:
-  explicit signal_envelope(inbox_index inbox = control_inbox) : cell_envelope(inbox) {}
-  [[nodiscard]] const std::type_info& type() const noexcept override { return typeid(Signal); }
-};
-
-class stop_signal final : public signal_envelope<stop_signal> {
- public:
-  explicit stop_signal(exit_reason reason) : reason_(std::move(reason)) {}
-  void deliver(cell& receiver) override { receiver.begin_stop(std::move(reason_)); }
-
- private:
-  exit_reason reason_;
-};
-
-class adopt_signal final : public signal_envelope<adopt_signal> {
- public:
-  explicit adopt_signal(cell_ptr child) : child_(std::move(child)) {}
-  void deliver(cell& receiver) override { receiver.adopt(child_); }
-  // A child spawned into a parent that closed meanwhile must never run.
-  void on_undelivered() noexcept override { child_->abort_unstarted(); }
-
- private:
-  cell_ptr child_;
-};
-
-class child_stopped_signal final : public signal_envelope<child_stopped_signal> {
- public:
-  explicit child_stopped_signal(cell_ptr child) : child_(std::move(child)) {}
-  void deliver(cell& receiver) override { receiver.on_child_stopped(*child_); }
-  // Only a child the parent cut off can still be running once the parent
-  // closed; nobody will unlink it now, so drop the link's reference here.
-  void on_undelivered() noexcept override { intrusive_ptr_release(child_.get()); }
-
- private:
-  cell_ptr child_;
-};
-
-// A supervised child ended (crash, quit, stop); its parent decides.
-class child_exited_signal final : public signal_envelope<child_exited_signal> {
- public:
-  child_exited_signal(cell_ptr child, exit_reason reason) : child_(std::move(child)), reason_(std::move(reason)) {}
-  void deliver(cell& receiver) override { receiver.on_child_exited(*child_, reason_); }
-  // The parent is gone (it cut this child off): nobody will restart it.
-  void on_undelivered() noexcept override { child_->release_later(); }
-
- private:
-  cell_ptr child_;
-  exit_reason reason_;
-};
-
-class restart_signal final : public signal_envelope<restart_signal> {
- public:
-  explicit restart_signal(behavior_factory make) : make_(std::move(make)) {}
-  void deliver(cell& receiver) override { receiver.restart(make_); }
-
- private:
-  behavior_factory make_;
-};
-
-class release_signal final : public signal_envelope<release_signal> {
- public:
-  void deliver(cell& receiver) override { receiver.release(); }
-};
-
-class stop_timeout_signal final : public signal_envelope<stop_timeout_signal> {
- public:
-  explicit stop_timeout_signal(cell_ptr child) : child_(std::move(child)) {}
-  void deliver(cell& receiver) override { receiver.on_stop_timeout(*child_); }
-
- private:
-  cell_ptr child_;
-};
-
-class watch_signal final : public signal_envelope<watch_signal> {
- public:
-  watch_signal(cell_ptr target, watcher w) : target_(std::move(target)), watcher_(std::move(w)) {}
-  void deliver(cell& receiver) override { receiver.add_watcher(std::move(watcher_)); }
-  // The target had stopped for good: the watch fires at once.
-  void on_undelivered() noexcept override { watcher_.notify(*target_, target_->last_reason()); }
-
- private:
-  cell_ptr target_;
-  watcher watcher_;
-};
-
-// The other half of a link: `peer` linked to the receiver.
-class link_signal final : public signal_envelope<link_signal> {
- public:
-  link_signal(cell_ptr target, cell_ptr peer) : target_(std::move(target)), peer_(std::move(peer)) {}
-  void deliver(cell& receiver) override { receiver.add_link(peer_); }
-  // Linked to an actor already stopped: the peer learns its exit at once.
-  void on_undelivered() noexcept override { peer_->exit_from_link_later(target_, target_->last_reason()); }
-
- private:
-  cell_ptr target_;
-  cell_ptr peer_;
-};
-
-class unlink_signal final : public signal_envelope<unlink_signal> {
- public:
-  explicit unlink_signal(const cell* peer) : peer_(peer) {}
-  void deliver(cell& receiver) override { receiver.drop_link(*peer_); }
-
- private:
-  const cell* peer_;  // an identity: compared, never dereferenced
-};
-
-// A linked actor stopped for good.
-class exit_signal final : public signal_envelope<exit_signal> {
- public:
-  exit_signal(cell_ptr from, exit_reason reason) : from_(std::move(from)), reason_(std::move(reason)) {}
-  void deliver(cell& receiver) override { receiver.on_linked_exit(*from_, reason_); }
-
- private:
-  cell_ptr from_;
-  exit_reason reason_;
-};
-
-// Notices for user code (on_down, on_linked_exit): they wait in the timer
-// inbox like any user code while the actor is suspended or paused.
-class down_signal final : public signal_envelope<down_signal> {
- public:
-  explicit down_signal(down notice) : signal_envelope(timer_inbox), notice_(std::move(notice)) {}
-  void deliver(cell& receiver) override { receiver.on_down(std::move(notice_)); }
-
- private:
-  down notice_;
-};
-
-class linked_exit_signal final : public signal_envelope<linked_exit_signal> {
- public:
-  explicit linked_exit_signal(linked_exit notice) : signal_envelope(timer_inbox), notice_(std::move(notice)) {}
-  void deliver(cell& receiver) override { receiver.deliver_linked_exit(std::move(notice_)); }
-
- private:
-  linked_exit notice_;
-};
-
-// Timers run user code, so they wait in their own inbox while the actor is
-// suspended or paying a penalty; control signals never wait.
-class timer_signal final : public signal_envelope<timer_signal> {
- public:
-  explicit timer_signal(std::shared_ptr<timer_state> timer)
-      : signal_envelope(timer_inbox), timer_(std::move(timer)) {}
-  void deliver(cell& receiver) override { receiver.on_timer(timer_); }
-
- private:
-  std::shared_ptr<timer_state> timer_;
-};
-
-// Credit came back on the edge a suspended actor waits on. Carries the edge
-// only as an identity: it is compared, never dereferenced, so a stale one is
-// harmless.
-class credit_signal final : public signal_envelope<credit_signal> {
- public:
-  explicit credit_signal(const edge_state* edge) : edge_(edge) {}
-  void deliver(cell& receiver) override { receiver.on_credit(edge_); }
-
- private:
-  const edge_state* edge_;
-};
-
-// Holds or releases an actor (testing::hold, actor_base::pause_inbox).
-class hold_signal final : public signal_envelope<hold_signal> {
- public:
-  explicit hold_signal(bool held) : held_(held) {}
-  void deliver(cell& receiver) override { receiver.set_held(held_); }
-
- private:
-  bool held_;
-};
-
-class resume_inbox_signal final : public signal_envelope<resume_inbox_signal> {
- public:
-  void deliver(cell& receiver) override { receiver.set_inbox_paused(false); }
-};
-
-class penalty_paid_signal final : public signal_envelope<penalty_paid_signal> {
- public:
-  void deliver(cell& receiver) override { receiver.on_penalty_paid(); }
-};
-
-// An ask ended without a reply (timeout, or the token was dropped). Runs as
-// a turn of the asker in the timer inbox: it calls user code.
-class ask_failed_signal final : public signal_envelope<ask_failed_signal> {
- public:
-  ask_failed_signal(std::uint64_t id, std::uint8_t error) : signal_envelope(timer_inbox), id_(id), error_(error) {}
-  void deliver(cell& receiver) override { receiver.fail_ask(id_, error_); }
-
- private:
-  std::uint64_t id_;
-  std::uint8_t error_;
-};
-
-}  // namespace
-
-// Queues a runtime signal to this cell. Used from noexcept paths (credit,
-// stop, releases), so running out of memory for the signal is logged, not
-// thrown: `what` names the action for that log line.
-template <class Signal, class... Args>
-void cell::post_signal(const char* what, Args&&... args) noexcept {
-  try {
-    enqueue_system(new Signal(std::forward<Args>(args)...));
-  } catch (const std::bad_alloc&) {
-    rt_->logger->critical("weir: out of memory: could not {} {}", what, path());
-  }
-}
 
 namespace {
 
@@ -407,7 +164,6 @@ cell::~cell() {
   close_mailbox();
   if (named_.load(std::memory_order_relaxed)) parent_->free_child_name(*this);  // never launched
   if (edge_state* adhoc = adhoc_edge_.load(std::memory_order_acquire)) adhoc->release_owner();
-  delete waits_.load(std::memory_order_acquire);
 }
 
 void intrusive_ptr_add_ref(cell* c) noexcept { c->refs_.fetch_add(1, std::memory_order_relaxed); }
@@ -535,13 +291,13 @@ void cell::count_dead_letters(std::uint64_t n) noexcept {
   rt_->dead_letters.fetch_add(n, std::memory_order_relaxed);
 }
 
-void cell::hold_later() noexcept { post_signal<hold_signal>("hold", true); }
+void cell::hold_later() noexcept { post_signal(*this, "hold", signals::hold{true}); }
 
-void cell::release_hold_later() noexcept { post_signal<hold_signal>("release", false); }
+void cell::release_hold_later() noexcept { post_signal(*this, "release", signals::hold{false}); }
 
-void cell::resume_inbox_later() noexcept { post_signal<resume_inbox_signal>("resume the inbox of"); }
+void cell::resume_inbox_later() noexcept { post_signal(*this, "resume the inbox of", signals::resume_inbox{}); }
 
-void cell::signal_credit(edge_state& edge) noexcept { post_signal<credit_signal>("resume", &edge); }
+void cell::signal_credit(edge_state& edge) noexcept { post_signal(*this, "resume", signals::credit{&edge}); }
 
 // Bookkeeping when a user message leaves the inbox (handled, crashed or
 // dropped); the credit goes back in batches (see bounded).
@@ -652,15 +408,7 @@ void cell::resume() {
   suspended_flag_.store(false, std::memory_order_release);
 }
 
-void cell::record_wait(std::uintptr_t key, wait_record record) {
-  wait_registry* registry = waits_.load(std::memory_order_relaxed);  // only this strand writes it
-  if (registry == nullptr) {
-    registry = new wait_registry();
-    waits_.store(registry, std::memory_order_release);
-  }
-  std::lock_guard lock(registry->mutex);
-  registry->entries.push_back({key, std::move(record)});
-}
+void cell::record_wait(std::uintptr_t key, wait_record record) { waits_.record(key, std::move(record)); }
 
 // A wait begins: into the wait-for graph, which reports a cycle it closes.
 void cell::note_wait(const wait_arc& arc) {
@@ -681,34 +429,21 @@ void cell::note_wait(const wait_arc& arc) {
     // The actor whose wait closed the cycle fails; a control signal, so it
     // acts even while suspended. Its supervisor restarts it.
     rt_->crashes.fetch_add(1, std::memory_order_relaxed);
-    post_signal<stop_signal>("fail", exit_reason{exit_kind::crashed, "deadlock remedy: " + text});
+    post_signal(*this, "fail", signals::stop{exit_reason{exit_kind::crashed, "deadlock remedy: " + text}});
   }
 }
 
 void cell::end_wait(wait_kind kind, std::uintptr_t key) noexcept {
   rt_->waits.remove(this, kind, key);
-  wait_registry* registry = waits_.load(std::memory_order_relaxed);
-  if (registry == nullptr) return;
-  std::lock_guard lock(registry->mutex);
-  std::erase_if(registry->entries, [&](const auto& e) { return e.key == key && e.record.kind == kind; });
+  waits_.end(kind, key);
 }
 
 void cell::end_all_waits() noexcept {
   rt_->waits.remove_all(this);
-  if (wait_registry* registry = waits_.load(std::memory_order_relaxed)) {
-    std::lock_guard lock(registry->mutex);
-    registry->entries.clear();
-  }
+  waits_.end_all();
 }
 
-std::vector<wait_record> cell::waits() const {
-  std::vector<wait_record> out;
-  if (const wait_registry* registry = waits_.load(std::memory_order_acquire)) {
-    std::lock_guard lock(registry->mutex);
-    for (const auto& e : registry->entries) out.push_back(e.record);
-  }
-  return out;
-}
+std::vector<wait_record> cell::waits() const { return waits_.snapshot(); }
 
 void cell::on_penalty_paid() {
   paused_ = false;
@@ -749,7 +484,7 @@ bool cell::enqueue_system(cell_envelope* signal) noexcept {
 }
 
 void cell::request_stop(exit_kind kind) noexcept {
-  post_signal<stop_signal>("stop", exit_reason{kind, {}});
+  post_signal(*this, "stop", signals::stop{exit_reason{kind, {}}});
 }
 
 void cell::wake() {
@@ -1012,7 +747,7 @@ void cell::hand_to_parent(const cell_ptr& child) {
   if (current() == parent) {
     parent->adopt(child);  // we run the parent's turn: link now, atomically with the spawn
   } else {
-    parent->enqueue_system(new adopt_signal(child));  // if refused, discard() aborts the child
+    parent->enqueue_system(new signal_envelope(signals::adopt{child}));  // if refused, discard() aborts the child
   }
 }
 
@@ -1070,7 +805,7 @@ void cell::on_child_stopped(cell& child) {
   if (rt_->logger->should_log(spdlog::level::debug)) {  // path() and to_string() allocate
     rt_->logger->debug("weir: actor {} stopped ({})", child.path(), child.reason_text());
   }
-  cancel_stop_timer(child);
+  if (extras_) extras_->stop_timers.cancel(child);
   if (child.cut_off_) {  // unlinked when cut off; only its reference was left
     intrusive_ptr_release(&child);
     return;
@@ -1094,10 +829,7 @@ void cell::begin_stop(exit_reason reason) {
   held_ = false;
   inbox_paused_ = false;
   if (extras_ && extras_->asks) {  // a stopping actor runs no continuation: drop them with their timers
-    for (auto& [id, ask] : extras_->asks->pending) {
-      if (ask.timeout) ask.timeout->cancel();
-    }
-    extras_->asks->pending.clear();
+    extras_->asks->clear();
     pending_asks_.store(0, std::memory_order_relaxed);
   }
   end_all_waits();
@@ -1135,13 +867,7 @@ void cell::finish_stop() {
       if (!extras().reason.is_crash()) extras().reason = std::move(thrown);
     }
   }
-  if (extras_) {
-    for (auto& timer : extras_->timers) {
-      timer->cancelled = true;
-      if (timer->armed) timer->armed->cancel();
-    }
-    extras_->timers.clear();
-  }
+  if (extras_) extras_->timers.cancel_all();
   {
     // A supervised actor's own edges outlive its behaviour, for the next one.
     const parking_scope parking(*this, extras_ && extras_->supervised ? &extras_->parked_edges : nullptr, false);
@@ -1153,7 +879,7 @@ void cell::finish_stop() {
     // (handles, mailbox and edges stay) or releases it.
     phase_.store(phase::exited, std::memory_order_release);
     cell_ptr parent = parent_;
-    parent->post_signal<child_exited_signal>("report the exit of", cell_ptr(this), extras_->reason);
+    post_signal(*parent, "report the exit of", signals::child_exited{cell_ptr(this), extras_->reason});
     return;
   }
   finalize();
@@ -1175,8 +901,8 @@ void cell::finalize() {
 void cell::notify_watchers() noexcept {
   if (!extras_) return;
   const exit_reason& reason = extras_->reason;
-  for (auto& w : std::exchange(extras_->watchers, {})) w.notify(*this, reason);
-  for (auto& peer : std::exchange(extras_->links, {})) peer->exit_from_link_later(cell_ptr(this), reason);
+  for (auto& w : extras_->links.take_watchers()) w.notify(*this, reason);
+  for (auto& peer : extras_->links.take_links()) peer->exit_from_link_later(cell_ptr(this), reason);
 }
 
 void cell::abort_unstarted() {
@@ -1223,55 +949,46 @@ std::uint64_t cell::begin_ask(const cell& target, clock::duration timeout, std::
                               std::function<void(std::uint8_t)> on_error) {
   std::unique_ptr<ask_book>& book = extras().asks;
   if (!book) book = std::make_unique<ask_book>();
-  const std::uint64_t id = book->next_id++;
-  // The timer only hands a signal over; a reply first cancels it.
-  auto timer = rt_->clock->arm(rt_->clock->now() + timeout, clock::duration::zero(), [self = cell_ptr(this), id] {
-    self->fail_ask_later(id, 0 /* ask_error::timeout */);
-  });
   const clock::time_point now = rt_->clock->now();
-  book->pending.emplace(id, pending_ask{std::move(on_reply), std::move(on_error), std::move(timer), &target, now});
+  const std::uint64_t id =
+      book->add(pending_ask{std::move(on_reply), std::move(on_error), nullptr, &target, now}, [&](std::uint64_t ask) {
+        // The timer only hands a signal over; a reply first cancels it.
+        return rt_->clock->arm(now + timeout, clock::duration::zero(),
+                               [self = cell_ptr(this), ask] { self->fail_ask_later(ask, 0 /* ask_error::timeout */); });
+      });
   record_wait(id, wait_record{wait_kind::reply, target.path(), target.id(), now});
   note_wait(wait_arc{this, wait_kind::reply, id, &target, nullptr, now});
   pending_asks_.fetch_add(1, std::memory_order_relaxed);
   return id;
 }
 
-namespace {
-
-// Takes ask `id` out of the book; nullopt if it already ended.
-std::optional<pending_ask> take_ask(ask_book* book, std::uint64_t id) {
-  if (book == nullptr) return std::nullopt;
-  auto found = book->pending.find(id);
-  if (found == book->pending.end()) return std::nullopt;
-  pending_ask ask = std::move(found->second);
-  book->pending.erase(found);
-  if (ask.timeout) ask.timeout->cancel();
+std::optional<pending_ask> cell::take_ask(std::uint64_t id) {
+  if (!is_running() || !extras_ || !extras_->asks) return std::nullopt;
+  std::optional<pending_ask> ask = extras_->asks->take(id);
+  if (ask) {
+    pending_asks_.fetch_sub(1, std::memory_order_relaxed);
+    end_wait(wait_kind::reply, id);
+  }
   return ask;
 }
 
-}  // namespace
-
 void cell::complete_ask(std::uint64_t id, void* reply) {
-  std::optional<pending_ask> ask = is_running() ? take_ask(extras_ ? extras_->asks.get() : nullptr, id) : std::nullopt;
+  std::optional<pending_ask> ask = take_ask(id);
   if (!ask) {  // timed out (or failed) before: counted, never delivered twice
     late_replies_.fetch_add(1, std::memory_order_relaxed);
     return;
   }
-  pending_asks_.fetch_sub(1, std::memory_order_relaxed);
-  end_wait(wait_kind::reply, id);
   ask->on_reply(reply);
 }
 
 void cell::fail_ask(std::uint64_t id, std::uint8_t error) {
-  std::optional<pending_ask> ask = is_running() ? take_ask(extras_ ? extras_->asks.get() : nullptr, id) : std::nullopt;
+  std::optional<pending_ask> ask = take_ask(id);
   if (!ask) return;  // answered already: a token dropped after replying, or a timer that lost the race
-  pending_asks_.fetch_sub(1, std::memory_order_relaxed);
-  end_wait(wait_kind::reply, id);
   ask->on_error(error);
 }
 
 void cell::fail_ask_later(std::uint64_t id, std::uint8_t error) noexcept {
-  post_signal<ask_failed_signal>("fail an ask of", id, error);
+  post_signal(*this, "fail an ask of", signals::ask_failed{id, error});
 }
 
 // ---------------------------------------------------------------------------
@@ -1279,29 +996,21 @@ void cell::fail_ask_later(std::uint64_t id, std::uint8_t error) noexcept {
 
 std::shared_ptr<timer_state> cell::start_timer(clock::duration first, clock::duration period,
                                                std::function<void()> callback) {
-  auto timer = std::make_shared<timer_state>();
-  timer->callback = std::move(callback);
-  timer->periodic = period.count() > 0;
-  std::weak_ptr<timer_state> weak = timer;
-  // The clock calls this on any thread; it only hands a signal to our mailbox.
-  timer->armed = rt_->clock->arm(rt_->clock->now() + first, period, [self = cell_ptr(this), weak] {
-    if (auto fired = weak.lock()) self->enqueue_system(new timer_signal(std::move(fired)));
+  return extras().timers.start(std::move(callback), period.count() > 0, [&](std::weak_ptr<timer_state> weak) {
+    // The clock calls this on any thread; it only hands a signal to our mailbox.
+    return rt_->clock->arm(rt_->clock->now() + first, period, [self = cell_ptr(this), weak] {
+      if (auto fired = weak.lock()) self->enqueue_system(new signal_envelope(signals::timer_fired{std::move(fired)}));
+    });
   });
-  extras().timers.push_back(timer);
-  return timer;
 }
 
 void cell::cancel_timer(timer_state& timer) noexcept {
-  if (timer.cancelled) return;
-  timer.cancelled = true;
-  if (timer.armed) timer.armed->cancel();
-  if (extras_) std::erase_if(extras_->timers, [&](const auto& t) { return t.get() == &timer; });
+  if (extras_) extras_->timers.cancel(timer);  // a timer exists only in its cell's extras
 }
 
 void cell::on_timer(const std::shared_ptr<timer_state>& timer) {
-  if (timer->cancelled || !is_running()) return;  // cancelled after it fired
-  if (!timer->periodic) cancel_timer(*timer);
-  timer->callback();
+  if (!is_running()) return;
+  extras().timers.fire(timer);
 }
 
 }  // namespace weir::detail
@@ -1327,7 +1036,7 @@ void cell::make_supervised(clock::duration shutdown_timeout, bool brutal) {
 }
 
 void cell::on_child_exited(cell& child, const exit_reason& reason) {
-  cancel_stop_timer(child);
+  if (extras_) extras_->stop_timers.cancel(child);
   if (child.cut_off_ || current_phase() != phase::running || !behavior_) {
     child.release_later();  // we are stopping, or gave up on it already
     return;
@@ -1346,23 +1055,9 @@ void cell::stop_child(cell& child) {
   if (!supervised || x->shutdown_timeout == clock::duration::max()) return;
   auto timer = rt_->clock->arm(rt_->clock->now() + x->shutdown_timeout, clock::duration::zero(),
                                [self = cell_ptr(this), target = cell_ptr(&child)] {
-                                 self->post_signal<stop_timeout_signal>("time out the stop of", target);
+                                 post_signal(*self, "time out the stop of", signals::stop_timeout{target});
                                });
-  extras().stop_timers.emplace_back(&child, std::move(timer));
-}
-
-std::shared_ptr<armed_timer> cell::take_stop_timer(const cell& child) noexcept {
-  if (!extras_) return nullptr;
-  auto& timers = extras_->stop_timers;
-  auto found = std::find_if(timers.begin(), timers.end(), [&](const auto& t) { return t.first == &child; });
-  if (found == timers.end()) return nullptr;
-  std::shared_ptr<armed_timer> timer = std::move(found->second);
-  timers.erase(found);
-  return timer;
-}
-
-void cell::cancel_stop_timer(const cell& child) noexcept {
-  if (auto timer = take_stop_timer(child)) timer->cancel();
+  extras().stop_timers.arm(child, std::move(timer));
 }
 
 // A child did not stop within its shutdown timeout: its handler is stuck (no
@@ -1371,7 +1066,7 @@ void cell::cancel_stop_timer(const cell& child) noexcept {
 // returns it stops at once, handling no further message; those become dead
 // letters.
 void cell::on_stop_timeout(cell& child) {
-  if (!take_stop_timer(child)) return;  // it stopped (or reported) meanwhile
+  if (!extras_ || !extras_->stop_timers.take(child)) return;  // it stopped (or reported) meanwhile
   const phase state = child.current_phase();
   if (state == phase::exited || state == phase::stopped) return;  // its report is on the way
   exit_reason reason{exit_kind::killed,
@@ -1389,12 +1084,12 @@ void cell::on_stop_timeout(cell& child) {
 
 void cell::restart_later(behavior_factory make) noexcept {
   stop_sent_by_parent_ = false;  // called on the parent's strand, like every write of it
-  post_signal<restart_signal>("restart", std::move(make));
+  post_signal(*this, "restart", signals::restart{std::move(make)});
 }
 
 void cell::release_later() noexcept {
   if (parent_ != nullptr) parent_->free_child_name(*this);  // final: a successor may take the name now
-  post_signal<release_signal>("release");
+  post_signal(*this, "release", signals::release{});
 }
 
 void cell::restart(behavior_factory& make) {
@@ -1419,7 +1114,7 @@ void cell::restart(behavior_factory& make) {
     rt_->crashes.fetch_add(1, std::memory_order_relaxed);
     rt_->limited_log->error(log_keys::crash("restart-failed", path(), extras().reason),
                             "weir: actor {} could not be restarted: {}", path(), extras().reason.detail);
-    parent_->post_signal<child_exited_signal>("report the exit of", cell_ptr(this), extras().reason);
+    post_signal(*parent_, "report the exit of", signals::child_exited{cell_ptr(this), extras().reason});
     return;
   }
   if (rt_->logger->should_log(spdlog::level::debug)) rt_->logger->debug("weir: actor {} restarted", path());
@@ -1451,52 +1146,49 @@ exit_reason cell::last_reason() const { return extras_ ? extras_->reason : exit_
 // cell has not stopped either way (a signal to a stopped cell is refused, and
 // its on_undelivered fires the watch instead).
 void cell::add_watcher(watcher w) {
-  extras().watchers.push_back(std::move(w));
+  extras().links.add_watcher(std::move(w));
 }
 
 void cell::watch_later(watcher w) noexcept {
   // If our mailbox is closed, the signal's on_undelivered fires it at once.
-  post_signal<watch_signal>("watch", cell_ptr(this), std::move(w));
+  post_signal(*this, "watch", signals::watch{cell_ptr(this), std::move(w)});
 }
 
 void cell::add_link(const cell_ptr& peer) {
-  auto& links = extras().links;
-  if (std::find(links.begin(), links.end(), peer) == links.end()) links.push_back(peer);
+  extras().links.add_link(peer);
 }
 
-void cell::link_later(cell_ptr peer) noexcept { post_signal<link_signal>("link", cell_ptr(this), std::move(peer)); }
+void cell::link_later(cell_ptr peer) noexcept {
+  post_signal(*this, "link", signals::link{cell_ptr(this), std::move(peer)});
+}
 
-void cell::unlink_later(const cell& peer) noexcept { post_signal<unlink_signal>("unlink", &peer); }
+void cell::unlink_later(const cell& peer) noexcept { post_signal(*this, "unlink", signals::unlink{&peer}); }
 
 void cell::exit_from_link_later(cell_ptr from, exit_reason reason) noexcept {
-  post_signal<exit_signal>("deliver a linked exit to", std::move(from), std::move(reason));
+  post_signal(*this, "deliver a linked exit to", signals::linked_stop{std::move(from), std::move(reason)});
 }
 
-void cell::down_later(down notice) noexcept { post_signal<down_signal>("deliver a down notice to", std::move(notice)); }
+void cell::down_later(down notice) noexcept {
+  post_signal(*this, "deliver a down notice to", signals::down_notice{std::move(notice)});
+}
 
 void cell::drop_link(const cell& peer) noexcept {
-  if (extras_) std::erase_if(extras_->links, [&](const cell_ptr& p) { return p.get() == &peer; });
+  if (extras_) extras_->links.drop_link(peer);
 }
 
-void cell::set_trap_exit(bool trap) noexcept { extras().trap_exit = trap; }
+void cell::set_trap_exit(bool trap) noexcept { extras().links.set_trap_exit(trap); }
 
 std::uint64_t cell::next_monitor_ref() noexcept {
-  cell_extras& x = extras();
-  const std::uint64_t ref = x.next_monitor++;
-  x.monitoring.push_back(ref);
-  return ref;
+  return extras().links.open_monitor();
 }
 
 void cell::demonitor(std::uint64_t ref) noexcept {
-  if (extras_) std::erase(extras_->monitoring, ref);
+  if (extras_) extras_->links.demonitor(ref);
 }
 
 void cell::on_down(down notice) {
   if (!is_running() || !behavior_ || !extras_) return;
-  auto& live = extras_->monitoring;
-  auto found = std::find(live.begin(), live.end(), notice.ref.value);
-  if (found == live.end()) return;  // demonitored: OTP's flush semantics
-  live.erase(found);
+  if (!extras_->links.take_monitor(notice.ref.value)) return;  // demonitored: OTP's flush semantics
   behavior_->on_down(notice);
 }
 
@@ -1504,12 +1196,10 @@ void cell::on_down(down notice) {
 // any reason but `normal` stops this actor too, naming the other.
 void cell::on_linked_exit(const cell& from, const exit_reason& reason) {
   if (!extras_) return;
-  auto& links = extras_->links;
-  auto found = std::find_if(links.begin(), links.end(), [&](const cell_ptr& p) { return p.get() == &from; });
-  if (found == links.end()) return;
-  links.erase(found);
-  if (extras_->trap_exit) {
-    post_signal<linked_exit_signal>("deliver a linked exit to", linked_exit{from.id(), from.path(), reason});
+  if (!extras_->links.take_link(from)) return;
+  if (extras_->links.trap_exit()) {
+    post_signal(*this, "deliver a linked exit to",
+                signals::linked_exit_notice{linked_exit{from.id(), from.path(), reason}});
     return;
   }
   if (reason.kind == exit_kind::normal) return;

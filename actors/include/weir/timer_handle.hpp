@@ -2,6 +2,7 @@
 // weir/timer_handle.hpp — cancelling a timer an actor started.
 
 #include <weir/detail/cell.hpp>
+#include <weir/detail/timer_set.hpp>
 
 #include <memory>
 

@@ -4,6 +4,7 @@
 #include <weir/detail/edge_state.hpp>
 #include <weir/detail/run_node.hpp>
 #include <weir/detail/runtime.hpp>
+#include <weir/detail/wait_registry.hpp>
 #include <weir/exit_reason.hpp>
 #include <weir/monitor.hpp>
 #include <weir/mailbox/envelope_fifo.hpp>
@@ -94,9 +95,9 @@ struct watcher {
 
 struct timer_state;
 struct child_names;
-struct ask_book;
+class ask_book;
+struct pending_ask;
 struct cell_extras;
-struct wait_registry;
 class edge_book;
 
 /// The part of an actor that outlives its behaviour object: identity, mailbox,
@@ -266,7 +267,9 @@ class cell : public run_node {
   /// Returns the id its reply token carries.
   std::uint64_t begin_ask(const cell& target, clock::duration timeout, std::function<void(void*)> on_reply,
                           std::function<void(std::uint8_t)> on_error);
+  /// The ask's reply arrived: runs its continuation, or counts a late reply.
   void complete_ask(std::uint64_t id, void* reply);
+  /// The ask failed or timed out: runs its error continuation, once.
   void fail_ask(std::uint64_t id, std::uint8_t error);
   void on_penalty_paid();
   /// Inbox order: strict priority (declaration order, the default) or
@@ -335,6 +338,8 @@ class cell : public run_node {
   bool suspend_on_first_dry_edge();
   void resume();
   void consumed(cell_envelope& item) noexcept;
+  /// Ends ask `id` if it is still pending and this actor still runs.
+  std::optional<pending_ask> take_ask(std::uint64_t id);
   cell_extras& extras();
   [[nodiscard]] std::string reason_text() const;
   void record_wait(std::uintptr_t key, wait_record record);
@@ -359,13 +364,8 @@ class cell : public run_node {
   void finish_stop();
   void finalize();
   void notify_watchers() noexcept;
-  /// Removes and returns the shutdown timer armed for `child`; null if none.
-  std::shared_ptr<armed_timer> take_stop_timer(const cell& child) noexcept;
-  void cancel_stop_timer(const cell& child) noexcept;
   void discard(envelope* item) noexcept;
   void close_mailbox() noexcept;
-  template <class Signal, class... Args>
-  void post_signal(const char* what, Args&&... args) noexcept;
   void notify_parent_and_release();
   void link_child(cell& child) noexcept;
   /// Takes `child` out of the list; `release` drops the link's reference
@@ -417,9 +417,7 @@ class cell : public run_node {
   // owning strand takes it only to link or unlink, never on the message path.
   mutable std::atomic_flag tree_lock_ = ATOMIC_FLAG_INIT;
 
-  // Made on the first wait and kept: read by other threads (insight), so it
-  // must not move or vanish while the cell lives.
-  std::atomic<wait_registry*> waits_{nullptr};
+  wait_registry waits_;  // read by other threads (insight)
   std::atomic<std::uint32_t> pending_asks_{0};
   std::atomic<std::uint32_t> restarts_{0};
   std::atomic<std::uint64_t> late_replies_{0};
@@ -439,14 +437,6 @@ class cell : public run_node {
   std::atomic<std::uint32_t> longest_handler_ms_{0};
   edge_state* dirty_edges_ = nullptr;      // consumed from this turn, credit not yet handed back
   std::int64_t consumed_unpublished_ = 0;  // likewise for queued_
-};
-
-/// A timer started by an actor. Owned by the cell; touched only on its strand.
-struct timer_state {
-  std::function<void()> callback;
-  bool periodic = false;
-  bool cancelled = false;
-  std::shared_ptr<armed_timer> armed;
 };
 
 /// Sets the cell the next actor_base constructor binds to (see actor_base()).
