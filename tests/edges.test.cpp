@@ -1,4 +1,5 @@
 #include <weir/edge.hpp>  // first: the header must be self-contained
+#include <weir/detail/foreign_penalty.hpp>
 #include <weir/system.hpp>
 #include <weir/testing/manual_system.hpp>
 
@@ -302,6 +303,42 @@ TEST_CASE("soft penalty: the sender's next turn waits out its debt on the clock"
   weir::testing::release(c);
   t.run_until_idle();
   CHECK(got.size() == 5);  // a penalty slows the sender, it never loses messages
+}
+
+// A thread that is not an actor cannot be deferred; it sleeps, but only in
+// chunks an OS can sleep, and pays what the clock says it slept.
+TEST_CASE("soft penalty: a foreign thread's debt accumulates and is paid in chunks, over-sleep credited") {
+  weir::system_config config;
+  config.adhoc.penalty = weir::soft_penalty{.threshold = 2, .per_message = 100us, .cap = 1ms};
+  weir::testing::manual_system t(config);
+  std::vector<int> got;
+  auto c = t.system.spawn<collector>("c", got);
+  t.run_until_idle();
+  t.clock->oversleep_by(250us);
+  const auto owes = [&] { return weir::detail::foreign_thread_owes(t.clock); };
+  const auto start = t.clock->now();
+
+  for (int i = 1; i <= 5; ++i) CHECK(c.send(item{i}) == weir::send_result::ok);  // depths 1..5: 0+0+100+200+300 us
+  CHECK(owes() == 600us);
+  CHECK(t.clock->sleeps().empty());  // below one chunk: no sleep at all
+  CHECK(t.clock->now() == start);
+
+  CHECK(c.send(item{6}) == weir::send_result::ok);  // +400 us = 1 ms: one sleep pays it
+  CHECK(t.clock->sleeps() == std::vector<weir::clock::duration>{1ms});
+  CHECK(t.clock->now() - start == 1250us);
+  CHECK(owes() == -250us);  // the over-sleep is credited
+
+  CHECK(c.send(item{7}) == weir::send_result::ok);  // +500 us, minus the credit
+  CHECK(owes() == 250us);
+  CHECK(t.clock->sleeps().size() == 1);
+
+  t.clock->oversleep_by(10ms);  // a thread descheduled for long earns at most one chunk of credit
+  for (int i = 8; i <= 9; ++i) CHECK(c.send(item{i}) == weir::send_result::ok);  // +600 +700 us
+  CHECK(t.clock->sleeps() == std::vector<weir::clock::duration>{1ms, 1550us});
+  CHECK(owes() == -weir::detail::foreign_sleep_chunk);
+
+  t.run_until_idle();
+  CHECK(got.size() == 9);  // the penalty slows the sender, it never loses messages
 }
 
 TEST_CASE("plain unbounded: no penalty however deep the queue") {

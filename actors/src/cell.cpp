@@ -4,6 +4,7 @@
 #include <weir/detail/duration_text.hpp>
 #include <weir/detail/log_limiter.hpp>
 #include <weir/detail/edge_book.hpp>
+#include <weir/detail/foreign_penalty.hpp>
 #include <weir/detail/ring_state.hpp>
 #include <weir/detail/tree_guard.hpp>
 #include <weir/detail/type_name.hpp>
@@ -522,7 +523,7 @@ send_result cell::send_on(edge_state& edge, make_node_fn make, void* payload) {
       if (sender != nullptr) {
         sender->extras().penalty_debt += penalty;  // paid after the handler, on the clock
       } else {
-        std::this_thread::sleep_for(penalty);  // not an actor: nothing else to slow down
+        charge_foreign_thread(rt_->clock, penalty);  // not an actor: the thread itself pays
       }
     }
   }
