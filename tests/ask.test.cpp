@@ -8,6 +8,7 @@
 
 #include <chrono>
 #include <optional>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -60,6 +61,51 @@ class auditor : public weir::actor<ask_now, other> {
 };
 
 }  // namespace
+
+namespace {
+
+// Its continuations throw: a crash there must be named as an ask
+// continuation, not as a timer callback (both run from the callback inbox).
+class careless_auditor : public weir::actor<ask_now> {
+ public:
+  void on_message(ask_now& a) override {
+    ask(
+        a.to, get_total{}, a.timeout, [](int) { throw std::logic_error("bad total"); },
+        [](weir::ask_error) { throw std::logic_error("no total"); });
+  }
+};
+
+weir::system_config logging_to(const weir::test::log_capture& capture) {
+  weir::system_config config;
+  config.logger = capture.logger;
+  return config;
+}
+
+}  // namespace
+
+TEST_CASE("ask: a reply continuation that throws is a crash logged as an ask continuation") {
+  weir::test::log_capture capture;
+  weir::testing::manual_system t(logging_to(capture));
+  auto acc = t.system.spawn<accountant>("acc", behaviour::answer);
+  auto aud = t.system.spawn<careless_auditor>("aud");
+  CHECK(aud.send(ask_now{acc, 1s}) == weir::send_result::ok);
+  t.run_until_idle();
+  CHECK(aud.stopped());
+  CHECK(t.system.crashes() == 1);
+  CHECK(capture.contains("actor /aud crashed in an ask continuation (reply): std::logic_error: bad total"));
+  CHECK_FALSE(capture.contains("timer callback"));
+}
+
+TEST_CASE("ask: an error continuation that throws is a crash logged as an ask continuation") {
+  weir::test::log_capture capture;
+  weir::testing::manual_system t(logging_to(capture));
+  auto acc = t.system.spawn<accountant>("acc", behaviour::ignore);
+  auto aud = t.system.spawn<careless_auditor>("aud");
+  CHECK(aud.send(ask_now{acc, 1s}) == weir::send_result::ok);
+  t.run_until_idle();  // dropped unanswered: no_reply at once
+  CHECK(aud.stopped());
+  CHECK(capture.contains("actor /aud crashed in an ask continuation (failed): std::logic_error: no total"));
+}
 
 TEST_CASE("ask: the continuation runs later, while the asker keeps serving other messages") {
   std::vector<std::string> log;

@@ -100,7 +100,7 @@ TEST_CASE("an exception in a timer callback is a crash too") {
   t.run_until_idle();
   t.advance(5ms);
   CHECK(s.stopped());
-  CHECK(capture.contains("std::out_of_range: tick"));
+  CHECK(capture.contains("actor /s crashed in a timer callback: std::out_of_range: tick"));
 }
 
 TEST_CASE("an exception in the actor's constructor reaches the spawner") {

@@ -204,12 +204,13 @@ class exit_signal final : public signal_envelope<exit_signal> {
   exit_reason reason_;
 };
 
-// Notices for user code (on_down, on_linked_exit): they wait in the timer
+// Notices for user code (on_down, on_linked_exit): they wait in the callback
 // inbox like any user code while the actor is suspended or paused.
 class down_signal final : public signal_envelope<down_signal> {
  public:
-  explicit down_signal(down notice) : signal_envelope(timer_inbox), notice_(std::move(notice)) {}
+  explicit down_signal(down notice) : signal_envelope(callback_inbox), notice_(std::move(notice)) {}
   void deliver(cell& receiver) override { receiver.on_down(std::move(notice_)); }
+  [[nodiscard]] const char* callback() const noexcept override { return "on_down"; }
 
  private:
   down notice_;
@@ -217,20 +218,22 @@ class down_signal final : public signal_envelope<down_signal> {
 
 class linked_exit_signal final : public signal_envelope<linked_exit_signal> {
  public:
-  explicit linked_exit_signal(linked_exit notice) : signal_envelope(timer_inbox), notice_(std::move(notice)) {}
+  explicit linked_exit_signal(linked_exit notice) : signal_envelope(callback_inbox), notice_(std::move(notice)) {}
   void deliver(cell& receiver) override { receiver.deliver_linked_exit(std::move(notice_)); }
+  [[nodiscard]] const char* callback() const noexcept override { return "on_linked_exit"; }
 
  private:
   linked_exit notice_;
 };
 
-// Timers run user code, so they wait in their own inbox while the actor is
-// suspended or paying a penalty; control signals never wait.
+// Timers run user code, so they wait in the callback inbox while the actor
+// is suspended or paying a penalty; control signals never wait.
 class timer_signal final : public signal_envelope<timer_signal> {
  public:
   explicit timer_signal(std::shared_ptr<timer_state> timer)
-      : signal_envelope(timer_inbox), timer_(std::move(timer)) {}
+      : signal_envelope(callback_inbox), timer_(std::move(timer)) {}
   void deliver(cell& receiver) override { receiver.on_timer(timer_); }
+  [[nodiscard]] const char* callback() const noexcept override { return "a timer callback"; }
 
  private:
   std::shared_ptr<timer_state> timer_;
@@ -269,11 +272,12 @@ class penalty_paid_signal final : public signal_envelope<penalty_paid_signal> {
 };
 
 // An ask ended without a reply (timeout, or the token was dropped). Runs as
-// a turn of the asker in the timer inbox: it calls user code.
+// a turn of the asker in the callback inbox: it calls user code.
 class ask_failed_signal final : public signal_envelope<ask_failed_signal> {
  public:
-  ask_failed_signal(std::uint64_t id, std::uint8_t error) : signal_envelope(timer_inbox), id_(id), error_(error) {}
+  ask_failed_signal(std::uint64_t id, std::uint8_t error) : signal_envelope(callback_inbox), id_(id), error_(error) {}
   void deliver(cell& receiver) override { receiver.fail_ask(id_, error_); }
+  [[nodiscard]] const char* callback() const noexcept override { return "an ask continuation (failed)"; }
 
  private:
   std::uint64_t id_;
@@ -871,7 +875,7 @@ cell_envelope* cell::next_envelope() {
       // messages wait); while stopping, messages become dead letters.
       const bool user_code = is_running() && !blocked();
       envelope* item = fifos_[control_inbox].pop_front();
-      if (item == nullptr && user_code) item = fifos_[timer_inbox].pop_front();
+      if (item == nullptr && user_code) item = fifos_[callback_inbox].pop_front();
       if (item == nullptr && user_code && !inbox_paused_) item = pop_user_message();
       if (item != nullptr) {
         --local_count_;
@@ -926,9 +930,9 @@ void cell::handle_one(cell_envelope* item) {
     try {
       item->deliver(*this);
     } catch (...) {
-      crash(std::current_exception(), item);  // a timer callback (user code) threw
+      crash(std::current_exception(), item);  // a callback (user code) threw
     }
-    if (item->inbox == timer_inbox) after_user_code();
+    if (item->inbox == callback_inbox) after_user_code();
     return;
   }
   edge_state& edge = *item->edge;
@@ -1002,11 +1006,9 @@ exit_reason cell::report_crash(std::exception_ptr error, const cell_envelope* cu
     rt_->limited_log->error(key, "weir: actor {} crashed handling {}: {}", path(), type_name(culprit->type()),
                             reason.detail);
   } else {
+    const char* callback = culprit == nullptr ? "on_start" : culprit->callback();
     rt_->limited_log->error(key, "weir: actor {} crashed in {}: {}", path(),
-                            culprit == nullptr ? std::string{"on_start"}
-                            : culprit->inbox == timer_inbox ? std::string{"a timer callback"}
-                                                            : type_name(culprit->type()),
-                            reason.detail);
+                            callback != nullptr ? std::string{callback} : type_name(culprit->type()), reason.detail);
   }
   return reason;
 }

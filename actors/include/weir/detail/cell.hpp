@@ -45,6 +45,10 @@ class cell_envelope : public envelope {
   virtual void deliver(cell& receiver) = 0;
   /// The payload's type, for logs and insight.
   [[nodiscard]] virtual const std::type_info& type() const noexcept = 0;
+  /// For an envelope of the callback inbox, the user code delivering it runs
+  /// ("a timer callback", "an ask continuation (reply)"...), so that a crash
+  /// log names what threw; null for messages and control signals.
+  [[nodiscard]] virtual const char* callback() const noexcept { return nullptr; }
 
   /// Called when the runtime is done with the envelope (handled or
   /// discarded). Most envelopes are deleted; a coalescing edge's node is
