@@ -152,9 +152,9 @@ TEST_CASE("each edge into an actor is reported with its policy, depth, capacity,
   const weir::actor_snapshot& a = f.actor(snap, "/s");
   CHECK(a.state == weir::actor_state::paused);  // asleep with messages it will not take
   CHECK(a.queued == 6);                         // 4 jobs, one pulse carrier, one ad hoc job
-  REQUIRE(a.inboxes.size() == 3);
+  REQUIRE(a.edges.size() == 3);
   std::uint64_t bytes = 0;
-  for (const weir::inbox_snapshot& in : a.inboxes) {
+  for (const weir::edge_snapshot& in : a.edges) {
     bytes += in.approx_bytes;
     if (in.policy == "bounded(4, drop_newest)") {
       CHECK(in.edge == "(outside) -> /s");

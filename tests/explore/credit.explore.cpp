@@ -91,7 +91,7 @@ weir::testing::scenario two_senders(credit_case c) {
                               (c.policy.on_full == weir::overflow_reaction::suspend ? 1 : 0);
     run.invariant("in flight on an edge never exceeds its capacity plus one handler's overdraft", [&sys, most] {
       for (const auto& actor : sys.snapshot().actors) {
-        for (const auto& in : actor.inboxes) {
+        for (const auto& in : actor.edges) {
           if (in.capacity && in.depth > most) {
             return "edge " + in.edge + " holds " + std::to_string(in.depth) + " in flight, more than " +
                    std::to_string(most);

@@ -710,7 +710,7 @@ int run(const options& opt) {
       v.require(a.restarts == 0, a.path + " gave up and was restarted " + ull(a.restarts) + " times");
     }
     if (!a.path.starts_with("/root/") || a.path == esc_worker) continue;
-    for (const auto& in : a.inboxes) {
+    for (const auto& in : a.edges) {
       if (!in.edge.starts_with("ad hoc")) continue;
       v.require(in.depth == 0 && in.sent == in.handled + in.refused + in.dropped + in.coalesced + in.dead_lettered,
                 in.edge + ": the ad-hoc edge does not balance");
