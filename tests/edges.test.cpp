@@ -8,6 +8,7 @@
 #include <array>
 #include <chrono>
 #include <memory>
+#include <type_traits>
 #include <vector>
 
 using namespace std::chrono_literals;
@@ -119,6 +120,24 @@ TEST_CASE("an edge to a stopped actor answers closed and counts a dead letter") 
   CHECK(s.depth == 0);
   CHECK(s.credits == 4);  // dead letters give their credit back
   check_conservation(s);
+}
+
+// connect<Narrow>(h) with h already a handle<Narrow> used to be ambiguous
+// (the "all its messages" and the "narrowed" overloads both matched): it must
+// compile and open an edge like the plain connect(h).
+TEST_CASE("connect<interface<X>> on a handle<interface<X>> compiles and opens the edge") {
+  std::vector<int> got;
+  weir::testing::manual_system t;
+  const weir::handle<weir::interface<item>> narrow = t.system.spawn<collector>("c", got);
+  auto same = weir::connect<weir::interface<item>>(narrow, weir::bounded{.capacity = 1, .on_full = weir::overflow_reaction::fail});
+  static_assert(std::is_same_v<decltype(same), weir::edge<weir::interface<item>>>);
+  CHECK(same.send(item{1}) == weir::send_result::ok);
+  CHECK(same.send(item{2}) == weir::send_result::would_block);  // the policy given is the edge's
+  auto plain = weir::connect(narrow, weir::unbounded{});
+  static_assert(std::is_same_v<decltype(plain), weir::edge<weir::interface<item>>>);
+  CHECK(plain.send(item{3}) == weir::send_result::ok);
+  t.run_until_idle();
+  CHECK(got == std::vector<int>{1, 3});
 }
 
 TEST_CASE("invalid policies are rejected, naming the field and the edge") {
