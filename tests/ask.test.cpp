@@ -112,13 +112,13 @@ TEST_CASE("ask: the continuation runs later, while the asker keeps serving other
   weir::testing::manual_system t;
   auto acc = t.system.spawn<accountant>("acc", behaviour::answer);
   auto aud = t.system.spawn<auditor>("aud", log);
-  (void)acc.send(add{40});
-  (void)acc.send(add{2});
+  acc.send(add{40});
+  acc.send(add{2});
   t.run_until_idle();
   weir::testing::hold(acc);  // the receiver is slow
   t.run_until_idle();
-  (void)aud.send(ask_now{acc, 1s});
-  (void)aud.send(other{});
+  aud.send(ask_now{acc, 1s});
+  aud.send(other{});
   t.run_until_idle();
   CHECK(log == std::vector<std::string>{"other"});  // not blocked by the pending ask
   CHECK(aud.pending_asks() == 1);
@@ -142,7 +142,7 @@ TEST_CASE("ask: a timeout fires on the clock, and the late reply is counted, not
   t.run_until_idle();
   weir::testing::hold(acc);
   t.run_until_idle();
-  (void)aud.send(ask_now{acc, 100ms});
+  aud.send(ask_now{acc, 100ms});
   t.run_until_idle();
   t.advance(99ms);
   CHECK(log.empty());
@@ -159,7 +159,7 @@ TEST_CASE("ask: a request dropped unanswered fails at once with no_reply, withou
   weir::testing::manual_system t;
   auto acc = t.system.spawn<accountant>("acc", behaviour::ignore);
   auto aud = t.system.spawn<auditor>("aud", log);
-  (void)aud.send(ask_now{acc, 1h});
+  aud.send(ask_now{acc, 1h});
   t.run_until_idle();
   CHECK(log == std::vector<std::string>{"error no_reply"});
   CHECK(aud.pending_asks() == 0);
@@ -177,8 +177,8 @@ TEST_CASE("ask: a receiver that crashes on the request, or has stopped, yields n
   auto aud = t.system.spawn<auditor>("aud", log);
   stopped.stop();
   t.run_until_idle();
-  (void)aud.send(ask_now{crashing, 1h});
-  (void)aud.send(ask_now{stopped, 1h});
+  aud.send(ask_now{crashing, 1h});
+  aud.send(ask_now{stopped, 1h});
   t.run_until_idle();
   CHECK(log == std::vector<std::string>{"error no_reply", "error no_reply"});
 }
@@ -189,7 +189,7 @@ TEST_CASE("ask: the continuation waits while the asker is suspended; the replier
   auto acc = t.system.spawn<accountant>("acc", behaviour::answer);
   auto aud = t.system.spawn<auditor>("aud", log);
   t.run_until_idle();
-  (void)aud.send(ask_now{acc, 1s});
+  aud.send(ask_now{acc, 1s});
   REQUIRE(t.run_one());      // the auditor's turn: it asks
   weir::testing::hold(aud);  // then it is held (control signals overtake everything else)
   t.run_until_idle();

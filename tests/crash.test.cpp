@@ -53,9 +53,9 @@ TEST_CASE("an exception in a handler stops the actor, logs the reason, dead-lett
   std::vector<int> done;
   weir::testing::manual_system t(logging_to(capture));
   auto f = t.system.spawn<fragile>("f", done);
-  (void)f.send(work{1});
-  (void)f.send(boom{});
-  (void)f.send(work{2});  // queued behind the crash: a dead letter too
+  f.send(work{1});
+  f.send(boom{});
+  f.send(work{2});  // queued behind the crash: a dead letter too
   t.run_until_idle();
   CHECK(done == std::vector<int>{1});
   CHECK(f.stopped());
@@ -73,8 +73,8 @@ TEST_CASE("the system survives a crash and keeps serving other actors") {
   weir::testing::manual_system t(logging_to(capture));
   auto a = t.system.spawn<fragile>("a", a_done);
   auto b = t.system.spawn<fragile>("b", b_done);
-  (void)a.send(boom{});
-  (void)b.send(work{7});
+  a.send(boom{});
+  b.send(work{7});
   t.run_until_idle();
   CHECK(a.stopped());
   CHECK_FALSE(b.stopped());
@@ -85,7 +85,7 @@ TEST_CASE("an exception in on_start is a crash; no message is handled and on_sto
   weir::test::log_capture capture;
   weir::testing::manual_system t(logging_to(capture));
   auto s = t.system.spawn<bad_start>("s");
-  (void)s.send(work{1});
+  s.send(work{1});
   t.run_until_idle();
   CHECK(s.stopped());
   CHECK(t.system.crashes() == 1);

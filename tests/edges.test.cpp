@@ -179,7 +179,7 @@ class source : public weir::actor<go, set_next> {
   void on_message(go&) override {
     if (sent_ == count_) return;
     (void)out_.send(item{sent_++});
-    (void)self().send(go{});
+    self().send(go{});
   }
   weir::edge<weir::interface<item>> out_;
 
@@ -206,12 +206,12 @@ TEST_CASE("chain A -> B -> C with bounded edges: a slow C suspends B, then A; re
   auto c = t.system.spawn<collector>("c", got);
   auto b = t.system.spawn<relay>("b");
   auto a = t.system.spawn<source>("a", 20);
-  (void)b.send(set_next{c});
-  (void)a.send(set_next{b});
+  b.send(set_next{c});
+  a.send(set_next{b});
   t.run_until_idle();
 
   weir::testing::hold(c);  // C is slow: it handles nothing
-  (void)a.send(go{});
+  a.send(go{});
   t.run_until_idle();
   CHECK(b.suspended());
   CHECK(a.suspended());
@@ -247,10 +247,10 @@ TEST_CASE("a suspended actor still stops when asked") {
   weir::testing::manual_system t;
   auto c = t.system.spawn<collector>("c", got);
   auto a = t.system.spawn<source>("a", 10);
-  (void)a.send(set_next{c});
+  a.send(set_next{c});
   t.run_until_idle();
   weir::testing::hold(c);
-  (void)a.send(go{});
+  a.send(go{});
   t.run_until_idle();
   REQUIRE(a.suspended());
   a.stop();
@@ -309,8 +309,8 @@ TEST_CASE("soft penalty: the sender's next turn waits out its debt on the clock"
   t.run_until_idle();
   weir::testing::hold(c);
   t.run_until_idle();
-  (void)f.send(flood{5});  // depths 1..5 cost 0+0+1+2+3 = 6 ms
-  (void)f.send(go{});
+  f.send(flood{5});  // depths 1..5 cost 0+0+1+2+3 = 6 ms
+  f.send(go{});
   t.run_until_idle();
   CHECK(f.paused());
   CHECK(f.handled() == 1);  // the go waits
@@ -368,8 +368,8 @@ TEST_CASE("plain unbounded: no penalty however deep the queue") {
   t.run_until_idle();
   weir::testing::hold(c);
   t.run_until_idle();
-  (void)f.send(flood{5000});
-  (void)f.send(go{});
+  f.send(flood{5000});
+  f.send(go{});
   t.run_until_idle();
   CHECK_FALSE(f.paused());
   CHECK(f.handled() == 2);
@@ -398,7 +398,7 @@ class splitter : public weir::actor<tick_both, set_next> {
   void on_message(tick_both&) override {
     (void)to_a.send(item{n_});
     (void)to_b.send(item{n_++});
-    if (n_ < 50) (void)self().send(tick_both{});
+    if (n_ < 50) self().send(tick_both{});
   }
 
  private:
@@ -413,11 +413,11 @@ TEST_CASE("an actor that ran two edges dry is not resumed by the one that drains
   auto fast = t.system.spawn<collector>("fast", fast_got);
   auto slow = t.system.spawn<collector>("slow", slow_got);
   auto s = t.system.spawn<splitter>("s");
-  (void)s.send(set_next{fast});
-  (void)s.send(set_next{slow});
+  s.send(set_next{fast});
+  s.send(set_next{slow});
   t.run_until_idle();
   weir::testing::hold(slow);
-  (void)s.send(tick_both{});
+  s.send(tick_both{});
   t.run_until_idle();
   CHECK(s.suspended());
   CHECK(slow.queued() <= 1);  // capacity 1, and no overdraft piling up turn after turn

@@ -136,7 +136,7 @@ stuck_shop::~stuck_shop() {
   // On every path out: a handler blocked on the lock would keep shutdown()
   // from returning, and an unstopped flood would run on to its cap.
   table_lock_->open();
-  if (collector_) (void)collector_.send(stop_flood{});
+  if (collector_) collector_.send(stop_flood{});
   system_->shutdown();
 }
 
@@ -197,8 +197,8 @@ std::vector<std::string> stuck_shop::show() {
 void stuck_shop::release() {
   // Catch up first: it overtakes the backlog (a preferred inbox), so the
   // drain takes milliseconds, not the backlog x 40 us.
-  (void)indexer_.send(catch_up{});
-  (void)collector_.send(stop_flood{});
+  indexer_.send(catch_up{});
+  collector_.send(stop_flood{});
   table_lock_->open();
   std::printf("\nreleased: the db's lock opened, the flood stopped, the indexer told to catch up\n");
   std::fflush(stdout);

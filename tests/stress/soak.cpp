@@ -414,7 +414,7 @@ class producer : public weir::actor<go> {
   void on_start() override {
     book_->who = path();
     for (const auto& t : targets_) book_->open(t, t.path().starts_with("/root/esc/"));
-    (void)self().send(go{});
+    self().send(go{});
   }
   void on_message(go&) override {
     for (int i = 0; i < 64; ++i) {
@@ -426,7 +426,7 @@ class producer : public weir::actor<go> {
     if (stop_->load(std::memory_order_acquire)) {
       stopped_->arrive();
     } else {
-      (void)self().send(go{});
+      self().send(go{});
     }
   }
 

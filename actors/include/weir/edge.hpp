@@ -89,7 +89,7 @@ class edge {
   /// rvalue argument is left intact. Throws std::logic_error on an empty edge.
   template <class M>
     requires accepts<Interface, M>
-  send_result send(M&& message) {
+  [[nodiscard]] send_result send(M&& message) {
     if (state_ == nullptr) throw std::logic_error("weir::edge::send on an empty edge");
     return to_.send_via(*state_, std::forward<M>(message));
   }
