@@ -40,18 +40,12 @@ class bad_timer : public weir::actor<work> {
   void on_message(work&) override {}
 };
 
-weir::system_config logging_to(const weir::test::log_capture& capture) {
-  weir::system_config config;
-  config.logger = capture.logger;
-  return config;
-}
-
 }  // namespace
 
 TEST_CASE("an exception in a handler stops the actor, logs the reason, dead-letters the message") {
   weir::test::log_capture capture;
   std::vector<int> done;
-  weir::testing::manual_system t(logging_to(capture));
+  weir::testing::manual_system t(capture.config());
   auto f = t.system.spawn<fragile>("f", done);
   f.send(work{1});
   f.send(boom{});
@@ -70,7 +64,7 @@ TEST_CASE("an exception in a handler stops the actor, logs the reason, dead-lett
 TEST_CASE("the system survives a crash and keeps serving other actors") {
   weir::test::log_capture capture;
   std::vector<int> a_done, b_done;
-  weir::testing::manual_system t(logging_to(capture));
+  weir::testing::manual_system t(capture.config());
   auto a = t.system.spawn<fragile>("a", a_done);
   auto b = t.system.spawn<fragile>("b", b_done);
   a.send(boom{});
@@ -83,7 +77,7 @@ TEST_CASE("the system survives a crash and keeps serving other actors") {
 
 TEST_CASE("an exception in on_start is a crash; no message is handled and on_stop is not owed") {
   weir::test::log_capture capture;
-  weir::testing::manual_system t(logging_to(capture));
+  weir::testing::manual_system t(capture.config());
   auto s = t.system.spawn<bad_start>("s");
   s.send(work{1});
   t.run_until_idle();
@@ -95,7 +89,7 @@ TEST_CASE("an exception in on_start is a crash; no message is handled and on_sto
 
 TEST_CASE("an exception in a timer callback is a crash too") {
   weir::test::log_capture capture;
-  weir::testing::manual_system t(logging_to(capture));
+  weir::testing::manual_system t(capture.config());
   auto s = t.system.spawn<bad_timer>("s");
   t.run_until_idle();
   t.advance(5ms);
