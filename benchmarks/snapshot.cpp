@@ -193,8 +193,8 @@ std::size_t bytes_of(const weir::system_snapshot& snap) {
   std::size_t bytes = sizeof snap + snap.actors.capacity() * sizeof(weir::actor_snapshot);
   for (const weir::actor_snapshot& a : snap.actors) {
     bytes += heap_of(a.name) + heap_of(a.path) + heap_of(a.type) + heap_of(a.handling);
-    bytes += a.inboxes.capacity() * sizeof(weir::inbox_snapshot);
-    for (const weir::inbox_snapshot& in : a.inboxes) bytes += heap_of(in.edge) + heap_of(in.carries) + heap_of(in.policy);
+    bytes += a.edges.capacity() * sizeof(weir::edge_snapshot);
+    for (const weir::edge_snapshot& in : a.edges) bytes += heap_of(in.edge) + heap_of(in.carries) + heap_of(in.policy);
     bytes += a.waits.capacity() * sizeof(weir::wait_record);
     for (const weir::wait_record& w : a.waits) bytes += heap_of(w.on);
   }
@@ -266,7 +266,7 @@ int main(int argc, char** argv) {
   for (const weir::actor_snapshot& a : snap->actors) {
     suspended += a.state == weir::actor_state::suspended ? 1 : 0;
     queued += a.queued;
-    for (const weir::inbox_snapshot& in : a.inboxes) bounded_edges += in.capacity ? 1 : 0;
+    for (const weir::edge_snapshot& in : a.edges) bounded_edges += in.capacity ? 1 : 0;
   }
   const std::size_t feeders = sessions * feeders_per_session;
   std::fprintf(stderr,

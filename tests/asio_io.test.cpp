@@ -42,7 +42,7 @@ TEST_CASE("Asio completions wrapped by guard() run as part of the actor, in orde
       sock.async_read_some(asio::buffer(buf), guard([this](boost::system::error_code ec, std::size_t n) {
         if (ec) return;
         got.append(buf.data(), n);
-        (void)self().send(read_next{});
+        self().send(read_next{});
       }));
     }
   };

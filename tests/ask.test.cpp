@@ -8,6 +8,7 @@
 
 #include <chrono>
 #include <optional>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -61,18 +62,54 @@ class auditor : public weir::actor<ask_now, other> {
 
 }  // namespace
 
+namespace {
+
+// Its continuations throw: a crash there must be named as an ask
+// continuation, not as a timer callback (both run from the callback inbox).
+class careless_auditor : public weir::actor<ask_now> {
+ public:
+  void on_message(ask_now& a) override {
+    ask(
+        a.to, get_total{}, a.timeout, [](int) { throw std::logic_error("bad total"); },
+        [](weir::ask_error) { throw std::logic_error("no total"); });
+  }
+};
+
+}  // namespace
+
+TEST_CASE("ask: a continuation that throws is a crash logged as an ask continuation, not a timer callback") {
+  struct variant {
+    behaviour replier;
+    const char* logged;
+  };
+  for (const variant v : {variant{behaviour::answer, "crashed in an ask continuation (reply): std::logic_error: bad total"},
+                          variant{behaviour::ignore, "crashed in an ask continuation (failed): std::logic_error: no total"}}) {
+    CAPTURE(v.logged);
+    weir::test::log_capture capture;
+    weir::testing::manual_system t(capture.config());
+    auto acc = t.system.spawn<accountant>("acc", v.replier);
+    auto aud = t.system.spawn<careless_auditor>("aud");
+    aud.send(ask_now{acc, 1s});
+    t.run_until_idle();  // a dropped request fails at once with no_reply
+    CHECK(aud.stopped());
+    CHECK(t.system.crashes() == 1);
+    CHECK(capture.contains(std::string{"actor /aud "} + v.logged));
+    CHECK_FALSE(capture.contains("timer callback"));
+  }
+}
+
 TEST_CASE("ask: the continuation runs later, while the asker keeps serving other messages") {
   std::vector<std::string> log;
   weir::testing::manual_system t;
   auto acc = t.system.spawn<accountant>("acc", behaviour::answer);
   auto aud = t.system.spawn<auditor>("aud", log);
-  (void)acc.send(add{40});
-  (void)acc.send(add{2});
+  acc.send(add{40});
+  acc.send(add{2});
   t.run_until_idle();
   weir::testing::hold(acc);  // the receiver is slow
   t.run_until_idle();
-  (void)aud.send(ask_now{acc, 1s});
-  (void)aud.send(other{});
+  aud.send(ask_now{acc, 1s});
+  aud.send(other{});
   t.run_until_idle();
   CHECK(log == std::vector<std::string>{"other"});  // not blocked by the pending ask
   CHECK(aud.pending_asks() == 1);
@@ -96,7 +133,7 @@ TEST_CASE("ask: a timeout fires on the clock, and the late reply is counted, not
   t.run_until_idle();
   weir::testing::hold(acc);
   t.run_until_idle();
-  (void)aud.send(ask_now{acc, 100ms});
+  aud.send(ask_now{acc, 100ms});
   t.run_until_idle();
   t.advance(99ms);
   CHECK(log.empty());
@@ -113,7 +150,7 @@ TEST_CASE("ask: a request dropped unanswered fails at once with no_reply, withou
   weir::testing::manual_system t;
   auto acc = t.system.spawn<accountant>("acc", behaviour::ignore);
   auto aud = t.system.spawn<auditor>("aud", log);
-  (void)aud.send(ask_now{acc, 1h});
+  aud.send(ask_now{acc, 1h});
   t.run_until_idle();
   CHECK(log == std::vector<std::string>{"error no_reply"});
   CHECK(aud.pending_asks() == 0);
@@ -131,8 +168,8 @@ TEST_CASE("ask: a receiver that crashes on the request, or has stopped, yields n
   auto aud = t.system.spawn<auditor>("aud", log);
   stopped.stop();
   t.run_until_idle();
-  (void)aud.send(ask_now{crashing, 1h});
-  (void)aud.send(ask_now{stopped, 1h});
+  aud.send(ask_now{crashing, 1h});
+  aud.send(ask_now{stopped, 1h});
   t.run_until_idle();
   CHECK(log == std::vector<std::string>{"error no_reply", "error no_reply"});
 }
@@ -143,7 +180,7 @@ TEST_CASE("ask: the continuation waits while the asker is suspended; the replier
   auto acc = t.system.spawn<accountant>("acc", behaviour::answer);
   auto aud = t.system.spawn<auditor>("aud", log);
   t.run_until_idle();
-  (void)aud.send(ask_now{acc, 1s});
+  aud.send(ask_now{acc, 1s});
   REQUIRE(t.run_one());      // the auditor's turn: it asks
   weir::testing::hold(aud);  // then it is held (control signals overtake everything else)
   t.run_until_idle();

@@ -61,7 +61,7 @@ TEST_CASE("pulse edge: any number of pulses arrive as one, with their count, in 
   weir::testing::release(w);
   t.run_until_idle();
   CHECK(*seen.pulses == std::vector<std::uint64_t>{100'000});
-  (void)bell.fire();
+  bell.fire();
   t.run_until_idle();
   CHECK(*seen.pulses == std::vector<std::uint64_t>{100'000, 1});
   const auto s = bell.stats();
@@ -79,7 +79,7 @@ TEST_CASE("latest edge: only the newest value waiting is delivered") {
   t.run_until_idle();
   weir::testing::hold(w);
   t.run_until_idle();
-  for (int v = 1; v <= 50; ++v) (void)cfg.send(config{v});
+  for (int v = 1; v <= 50; ++v) cfg.send(config{v});
   weir::testing::release(w);
   t.run_until_idle();
   CHECK(*seen.versions == std::vector<int>{50});
@@ -96,7 +96,7 @@ TEST_CASE("keyed edge: changes merge into a set; past the bound they collapse in
 
   weir::testing::hold(w);
   t.run_until_idle();
-  for (const char* path : {"b.txt", "a.txt", "b.txt", "b.txt"}) (void)changes.changed(path);
+  for (const char* path : {"b.txt", "a.txt", "b.txt", "b.txt"}) changes.changed(path);
   weir::testing::release(w);
   t.run_until_idle();
   REQUIRE(seen.batches->size() == 1);
@@ -105,7 +105,7 @@ TEST_CASE("keyed edge: changes merge into a set; past the bound they collapse in
 
   weir::testing::hold(w);
   t.run_until_idle();
-  for (int i = 0; i < 1000; ++i) (void)changes.changed("file" + std::to_string(i));  // a flood
+  for (int i = 0; i < 1000; ++i) changes.changed("file" + std::to_string(i));  // a flood
   CHECK(w.queued() == 1);
   weir::testing::release(w);
   t.run_until_idle();
@@ -151,10 +151,10 @@ TEST_CASE("coalescing edges to a stopped receiver answer closed and count dead l
   t.run_until_idle();
   weir::testing::hold(w);
   t.run_until_idle();
-  (void)bell.fire();
-  (void)bell.fire();
-  (void)cfg.send(config{1});
-  (void)changes.changed("x");
+  bell.fire();
+  bell.fire();
+  cfg.send(config{1});
+  changes.changed("x");
   CHECK(seen.pulses->empty());  // held: nothing delivered (the watcher's state dies with it below)
   w.stop();
   t.run_until_idle();

@@ -36,10 +36,10 @@ TEST_CASE("control signals: runtime signals act at once, even on a suspended or 
 }
 
 TEST_CASE("control signals: signals that run user code wait in the timer inbox, like user code") {
-  CHECK(inbox_of_signal(signals::down_notice{}) == timer_inbox);
-  CHECK(inbox_of_signal(signals::linked_exit_notice{}) == timer_inbox);
-  CHECK(inbox_of_signal(signals::timer_fired{}) == timer_inbox);
-  CHECK(inbox_of_signal(signals::ask_failed{1, 0}) == timer_inbox);
+  CHECK(inbox_of_signal(signals::down_notice{}) == callback_inbox);
+  CHECK(inbox_of_signal(signals::linked_exit_notice{}) == callback_inbox);
+  CHECK(inbox_of_signal(signals::timer_fired{}) == callback_inbox);
+  CHECK(inbox_of_signal(signals::ask_failed{1, 0}) == callback_inbox);
 }
 
 TEST_CASE("control signals: an envelope names the signal it carries, for logs and the watchdog") {

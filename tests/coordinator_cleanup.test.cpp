@@ -155,7 +155,7 @@ TEST_CASE("a worker's crash takes its coordinator down, and with it every other 
   f.t.advance(5 * f.settings.slice);
   CHECK(board->slices.load() >= 5 * f.settings.workers);
 
-  (void)board->workers().at(10).send(boom{});
+  board->workers().at(10).send(boom{});
   const weir::exit_reason why = sys.wait_for(c);
   CHECK(why.is_crash());
   CHECK(why.detail.find("linked to /coordinator/w10, which exited: crashed") != std::string::npos);

@@ -54,7 +54,7 @@ class node : public weir::actor<wire, kick, token, question, ask_peer, answer_no
   }
   void on_message(echo_on&) override { echo_ = true; }
   void on_message(question& q) override { pending_ = std::move(q.reply); }
-  void on_message(answer_now&) override { (void)pending_.send(42); }
+  void on_message(answer_now&) override { pending_.send(42); }
   void on_message(ask_peer&) override {
     ask(peer_, question{}, 10s, [this](int v) { log_->push_back(name() + " answered " + std::to_string(v)); },
         [](weir::ask_error) {});
@@ -85,7 +85,7 @@ struct fixture {
   std::vector<weir::handle<node>> ring(std::size_t n) {
     std::vector<weir::handle<node>> nodes;
     for (std::size_t i = 0; i < n; ++i) nodes.push_back(t.system.spawn<node>(std::string(1, char('a' + i)), &log));
-    for (std::size_t i = 0; i < n; ++i) (void)nodes[i].send(wire{nodes[(i + 1) % n]});
+    for (std::size_t i = 0; i < n; ++i) nodes[i].send(wire{nodes[(i + 1) % n]});
     t.run_until_idle();
     return nodes;
   }
@@ -101,8 +101,8 @@ struct fixture {
 TEST_CASE("a 2-cycle of bounded edges is reported when it closes, naming both actors and edges") {
   fixture f;
   auto nodes = f.ring(2);
-  (void)nodes[0].send(kick{1});
-  (void)nodes[1].send(kick{1});
+  nodes[0].send(kick{1});
+  nodes[1].send(kick{1});
   f.t.run_until_idle();
   REQUIRE(f.reports.size() == 1);
   const weir::deadlock_report& r = f.reports[0];
@@ -131,7 +131,7 @@ TEST_CASE("a 2-cycle of bounded edges is reported when it closes, naming both ac
 TEST_CASE("a 3-cycle is reported once, with its three members in wait order") {
   fixture f;
   auto nodes = f.ring(3);
-  for (auto& n : nodes) (void)n.send(kick{1});
+  for (auto& n : nodes) n.send(kick{1});
   f.t.run_until_idle();
   REQUIRE(f.reports.size() == 1);
   CHECK(f.paths(f.reports[0]) == std::vector<std::string>{"/c", "/a", "/b"});
@@ -140,11 +140,11 @@ TEST_CASE("a 3-cycle is reported once, with its three members in wait order") {
 TEST_CASE("a cycle mixing a credit wait and a pending ask is reported") {
   fixture f;
   auto nodes = f.ring(2);
-  (void)nodes[0].send(ask_peer{});  // a asks b; b keeps the question unanswered
+  nodes[0].send(ask_peer{});  // a asks b; b keeps the question unanswered
   f.t.run_until_idle();
   CHECK(f.reports.empty());
   weir::testing::hold(nodes[0]);     // a does not consume...
-  (void)nodes[1].send(kick{1});      // ...so b runs out of credit towards a
+  nodes[1].send(kick{1});      // ...so b runs out of credit towards a
   f.t.run_until_idle();
   REQUIRE(f.reports.size() == 1);
   const auto& cycle = f.reports[0].cycle;
@@ -161,10 +161,10 @@ TEST_CASE("no false positive: a long chain that suspends and drains reports noth
   fixture f;
   std::vector<weir::handle<node>> chain;
   for (int i = 0; i < 6; ++i) chain.push_back(f.t.system.spawn<node>("n" + std::to_string(i), &f.log));
-  for (int i = 0; i + 1 < 6; ++i) (void)chain[i].send(wire{chain[i + 1]});
+  for (int i = 0; i + 1 < 6; ++i) chain[i].send(wire{chain[i + 1]});
   f.t.run_until_idle();
   weir::testing::hold(chain.back());  // the sink is slow: everyone upstream suspends in turn
-  for (int i = 4; i >= 0; --i) (void)chain[i].send(kick{3});
+  for (int i = 4; i >= 0; --i) chain[i].send(kick{3});
   f.t.run_until_idle();
   CHECK(chain[0].suspended());
   CHECK(f.t.system.waits() > 0);
@@ -179,15 +179,15 @@ TEST_CASE("no false positive: a long chain that suspends and drains reports noth
 TEST_CASE("grant_credit breaks the cycle once; everything is then delivered and nothing more is reported") {
   fixture f(weir::deadlock_remedy::grant_credit);
   auto nodes = f.ring(2);
-  (void)nodes[0].send(kick{1});
-  (void)nodes[1].send(kick{1});
+  nodes[0].send(kick{1});
+  nodes[1].send(kick{1});
   f.t.run_until_idle();
   CHECK(f.reports.size() == 1);
   CHECK_FALSE(nodes[0].suspended());
   CHECK_FALSE(nodes[1].suspended());
   CHECK(f.log == std::vector<std::string>{"b got 0", "a got 0"});
   CHECK(f.t.system.waits() == 0);
-  (void)nodes[0].send(kick{1});  // the edges work on, with their normal capacity
+  nodes[0].send(kick{1});  // the edges work on, with their normal capacity
   f.t.run_until_idle();
   CHECK(f.t.system.deadlocks() == 1);
   CHECK(f.log.back() == "b got 0");
@@ -201,11 +201,11 @@ TEST_CASE("fail_one crashes the actor that closed the cycle; its supervisor rest
   f.t.run_until_idle();
   auto a = *f.t.system.find<node>("/sup/a");
   auto b = *f.t.system.find<node>("/sup/b");
-  (void)a.send(wire{b});
-  (void)b.send(wire{a});
+  a.send(wire{b});
+  b.send(wire{a});
   f.t.run_until_idle();
-  (void)a.send(kick{1});
-  (void)b.send(kick{1});
+  a.send(kick{1});
+  b.send(kick{1});
   f.t.run_until_idle();
   CHECK(f.reports.size() == 1);
   CHECK(f.capture.contains("/sup restarts b (crashed: deadlock remedy: /sup/b waits for credit on /sup/b -> /sup/a"));
@@ -219,11 +219,11 @@ TEST_CASE("fail_one crashes the actor that closed the cycle; its supervisor rest
 TEST_CASE("no false positive: a credit wait whose credit is back closes no cycle, even before its waiter runs") {
   fixture f;
   auto nodes = f.ring(2);
-  (void)nodes[1].send(echo_on{});
+  nodes[1].send(echo_on{});
   f.t.run_until_idle();
   // a suspends on a -> b; in one turn b consumes a's token (a's credit is
   // back, its resume still queued) and answers, which suspends b on b -> a.
-  (void)nodes[0].send(kick{1});
+  nodes[0].send(kick{1});
   f.t.run_until_idle();
   CHECK(f.reports.empty());
   CHECK(f.log == std::vector<std::string>{"b got 0", "a got 100"});
@@ -233,8 +233,8 @@ TEST_CASE("no false positive: a credit wait whose credit is back closes no cycle
 TEST_CASE("grant_credit breaks a cycle even after an overdraft (a handler sent past its credit)") {
   fixture f(weir::deadlock_remedy::grant_credit);
   auto nodes = f.ring(2);
-  (void)nodes[0].send(kick{2});
-  (void)nodes[1].send(kick{2});
+  nodes[0].send(kick{2});
+  nodes[1].send(kick{2});
   f.t.run_until_idle();
   CHECK(f.reports.size() == 1);
   CHECK(std::count(f.log.begin(), f.log.end(), "a got 1") == 1);

@@ -61,7 +61,7 @@ class feeder : public weir::actor<burst> {
   }
   void on_message(burst& b) override {
     for (int i = 0; i < b.count; ++i) (void)to_.send(item{i});
-    for (int i = 0; i < b.pulses; ++i) (void)bell_.fire();
+    for (int i = 0; i < b.pulses; ++i) bell_.fire();
     if (b.then_crash) throw std::runtime_error("feeder boom");
   }
 
@@ -111,10 +111,10 @@ struct fixture {
   }
 };
 
-std::vector<weir::inbox_snapshot> edges_named(const weir::system_snapshot& s, const std::string& label) {
-  std::vector<weir::inbox_snapshot> out;
+std::vector<weir::edge_snapshot> edges_named(const weir::system_snapshot& s, const std::string& label) {
+  std::vector<weir::edge_snapshot> out;
   for (const weir::actor_snapshot& a : s.actors) {
-    for (const weir::inbox_snapshot& in : a.inboxes) {
+    for (const weir::edge_snapshot& in : a.edges) {
       if (in.edge == label) out.push_back(in);
     }
   }
@@ -122,7 +122,7 @@ std::vector<weir::inbox_snapshot> edges_named(const weir::system_snapshot& s, co
 }
 
 /// The one live edge called `label` (checks there is exactly one).
-weir::inbox_snapshot live_edge(const weir::system_snapshot& s, const std::string& label) {
+weir::edge_snapshot live_edge(const weir::system_snapshot& s, const std::string& label) {
   const auto found = edges_named(s, label);
   REQUIRE_MESSAGE(found.size() == 1, label << " should be one live edge, found " << found.size());
   return found.front();
@@ -136,7 +136,7 @@ std::vector<weir::closed_edge_snapshot> closed_named(const weir::system_snapshot
   return out;
 }
 
-weir::edge_stats counts_of(const weir::inbox_snapshot& in) {
+weir::edge_stats counts_of(const weir::edge_snapshot& in) {
   weir::edge_stats s;
   s.sent = in.sent;
   s.handled = in.handled;
@@ -152,7 +152,7 @@ weir::edge_stats counts_of(const weir::inbox_snapshot& in) {
 weir::edge_stats whole_run(const weir::system_snapshot& s) {
   weir::edge_stats sum;
   for (const weir::actor_snapshot& a : s.actors) {
-    for (const weir::inbox_snapshot& in : a.inboxes) sum += counts_of(in);
+    for (const weir::edge_snapshot& in : a.edges) sum += counts_of(in);
   }
   for (const weir::closed_edge_snapshot& c : s.closed_edges) sum += c.totals;
   return sum;
@@ -174,7 +174,7 @@ TEST_CASE("a restarted sender keeps its edge: one edge, the same label, its coun
   f.send({.count = 2, .then_crash = true});  // the edge's owner, the behaviour, dies
   weir::system_snapshot s = f.t.system.snapshot();
   CHECK(f.restarts() == 1);
-  weir::inbox_snapshot e = live_edge(s, feeder_edge);  // one edge, not the old one closed plus a new one
+  weir::edge_snapshot e = live_edge(s, feeder_edge);  // one edge, not the old one closed plus a new one
   CHECK(e.sent == 5);
   CHECK(e.handled == 5);
   CHECK(s.closed_edges.empty());
@@ -196,7 +196,7 @@ TEST_CASE("a restart hands out no credit twice: queued messages from before it s
   f.t.run_until_idle();
   f.send({.count = 4, .then_crash = true});  // spends every credit, then crashes
   CHECK(f.restarts() == 1);
-  weir::inbox_snapshot e = live_edge(f.t.system.snapshot(), feeder_edge);
+  weir::edge_snapshot e = live_edge(f.t.system.snapshot(), feeder_edge);
   CHECK(e.depth == 4);
   CHECK(e.credits == 0);  // a fresh edge would have 4
 
@@ -237,7 +237,7 @@ TEST_CASE("a behaviour that fails to build gives back the edge it took: the next
   CHECK(f.restarts() == 2);
   CHECK(f.plan.failed_builds == 0);
   weir::system_snapshot s = f.t.system.snapshot();
-  const weir::inbox_snapshot e = live_edge(s, feeder_edge);
+  const weir::edge_snapshot e = live_edge(s, feeder_edge);
   CHECK(e.sent == 4);
   CHECK(e.depth == 4);
   CHECK(e.credits == 0);
@@ -261,7 +261,7 @@ TEST_CASE("an edge the restarted behaviour does not reopen closes, and its final
 
   // Let go, but two messages are still queued: it stays live, into /sink.
   weir::system_snapshot s = f.t.system.snapshot();
-  weir::inbox_snapshot e = live_edge(s, feeder_edge);
+  weir::edge_snapshot e = live_edge(s, feeder_edge);
   CHECK(e.sent == 5);
   CHECK(e.depth == 2);
   CHECK(closed_named(s, feeder_edge).empty());
@@ -293,7 +293,7 @@ TEST_CASE("a different policy after the restart opens a new edge; the old one cl
   f.send({.count = 1});
   const weir::system_snapshot s = f.t.system.snapshot();
   CHECK(f.restarts() == 2);
-  const weir::inbox_snapshot e = live_edge(s, feeder_edge);
+  const weir::edge_snapshot e = live_edge(s, feeder_edge);
   CHECK(e.policy == "bounded(2, fail)");
   CHECK(e.sent == 4);
   CHECK(e.refused == 1);
@@ -319,7 +319,7 @@ TEST_CASE("edges opened in on_start come back too: a ring (drop_oldest) and a pu
   weir::system_snapshot s = f.t.system.snapshot();
   const auto both = edges_named(s, feeder_edge);  // both share the label: the policy tells them apart
   REQUIRE(both.size() == 2);
-  for (const weir::inbox_snapshot& in : both) {
+  for (const weir::edge_snapshot& in : both) {
     if (in.policy == "pulse") {
       CHECK(in.sent == 5);
       CHECK(in.coalesced == 4);
@@ -336,7 +336,7 @@ TEST_CASE("edges opened in on_start come back too: a ring (drop_oldest) and a pu
   weir::testing::release(f.sink_h);
   f.t.run_until_idle();
   s = f.t.system.snapshot();
-  for (const weir::inbox_snapshot& in : edges_named(s, feeder_edge)) {
+  for (const weir::edge_snapshot& in : edges_named(s, feeder_edge)) {
     CHECK(in.depth == 0);
     check_law(counts_of(in));
   }
@@ -418,7 +418,7 @@ TEST_CASE("closed edges stay bounded in memory: past the bound, alike or not, th
   constexpr int actors = 1100;
   for (int i = 0; i < actors; ++i) {
     auto h = t.system.spawn<sink>("s" + std::to_string(i));
-    (void)h.send(item{i});  // an ad-hoc edge into it, which closes when the actor is gone
+    h.send(item{i});  // an ad-hoc edge into it, which closes when the actor is gone
     t.run_until_idle();
     h.stop();
     t.run_until_idle();

@@ -1,4 +1,5 @@
 #include <weir/edge.hpp>  // first: the header must be self-contained
+#include <weir/detail/foreign_penalty.hpp>
 #include <weir/system.hpp>
 #include <weir/testing/manual_system.hpp>
 
@@ -7,6 +8,7 @@
 #include <array>
 #include <chrono>
 #include <memory>
+#include <type_traits>
 #include <vector>
 
 using namespace std::chrono_literals;
@@ -120,6 +122,24 @@ TEST_CASE("an edge to a stopped actor answers closed and counts a dead letter") 
   check_conservation(s);
 }
 
+// connect<Narrow>(h) with h already a handle<Narrow> used to be ambiguous
+// (the "all its messages" and the "narrowed" overloads both matched): it must
+// compile and open an edge like the plain connect(h).
+TEST_CASE("connect<interface<X>> on a handle<interface<X>> compiles and opens the edge") {
+  std::vector<int> got;
+  weir::testing::manual_system t;
+  const weir::handle<weir::interface<item>> narrow = t.system.spawn<collector>("c", got);
+  auto same = weir::connect<weir::interface<item>>(narrow, weir::bounded{.capacity = 1, .on_full = weir::overflow_reaction::fail});
+  static_assert(std::is_same_v<decltype(same), weir::edge<weir::interface<item>>>);
+  CHECK(same.send(item{1}) == weir::send_result::ok);
+  CHECK(same.send(item{2}) == weir::send_result::would_block);  // the policy given is the edge's
+  auto plain = weir::connect(narrow, weir::unbounded{});
+  static_assert(std::is_same_v<decltype(plain), weir::edge<weir::interface<item>>>);
+  CHECK(plain.send(item{3}) == weir::send_result::ok);
+  t.run_until_idle();
+  CHECK(got == std::vector<int>{1, 3});
+}
+
 TEST_CASE("invalid policies are rejected, naming the field and the edge") {
   std::vector<int> got;
   weir::testing::manual_system t;
@@ -159,7 +179,7 @@ class source : public weir::actor<go, set_next> {
   void on_message(go&) override {
     if (sent_ == count_) return;
     (void)out_.send(item{sent_++});
-    (void)self().send(go{});
+    self().send(go{});
   }
   weir::edge<weir::interface<item>> out_;
 
@@ -186,12 +206,12 @@ TEST_CASE("chain A -> B -> C with bounded edges: a slow C suspends B, then A; re
   auto c = t.system.spawn<collector>("c", got);
   auto b = t.system.spawn<relay>("b");
   auto a = t.system.spawn<source>("a", 20);
-  (void)b.send(set_next{c});
-  (void)a.send(set_next{b});
+  b.send(set_next{c});
+  a.send(set_next{b});
   t.run_until_idle();
 
   weir::testing::hold(c);  // C is slow: it handles nothing
-  (void)a.send(go{});
+  a.send(go{});
   t.run_until_idle();
   CHECK(b.suspended());
   CHECK(a.suspended());
@@ -227,10 +247,10 @@ TEST_CASE("a suspended actor still stops when asked") {
   weir::testing::manual_system t;
   auto c = t.system.spawn<collector>("c", got);
   auto a = t.system.spawn<source>("a", 10);
-  (void)a.send(set_next{c});
+  a.send(set_next{c});
   t.run_until_idle();
   weir::testing::hold(c);
-  (void)a.send(go{});
+  a.send(go{});
   t.run_until_idle();
   REQUIRE(a.suspended());
   a.stop();
@@ -289,8 +309,8 @@ TEST_CASE("soft penalty: the sender's next turn waits out its debt on the clock"
   t.run_until_idle();
   weir::testing::hold(c);
   t.run_until_idle();
-  (void)f.send(flood{5});  // depths 1..5 cost 0+0+1+2+3 = 6 ms
-  (void)f.send(go{});
+  f.send(flood{5});  // depths 1..5 cost 0+0+1+2+3 = 6 ms
+  f.send(go{});
   t.run_until_idle();
   CHECK(f.paused());
   CHECK(f.handled() == 1);  // the go waits
@@ -304,6 +324,42 @@ TEST_CASE("soft penalty: the sender's next turn waits out its debt on the clock"
   CHECK(got.size() == 5);  // a penalty slows the sender, it never loses messages
 }
 
+// A thread that is not an actor cannot be deferred; it sleeps, but only in
+// chunks an OS can sleep, and pays what the clock says it slept.
+TEST_CASE("soft penalty: a foreign thread's debt accumulates and is paid in chunks, over-sleep credited") {
+  weir::system_config config;
+  config.adhoc.penalty = weir::soft_penalty{.threshold = 2, .per_message = 100us, .cap = 1ms};
+  weir::testing::manual_system t(config);
+  std::vector<int> got;
+  auto c = t.system.spawn<collector>("c", got);
+  t.run_until_idle();
+  t.clock->oversleep_by(250us);
+  const auto owes = [&] { return weir::detail::foreign_thread_owes(t.clock); };
+  const auto start = t.clock->now();
+
+  for (int i = 1; i <= 5; ++i) CHECK(c.send(item{i}) == weir::send_result::ok);  // depths 1..5: 0+0+100+200+300 us
+  CHECK(owes() == 600us);
+  CHECK(t.clock->sleeps().empty());  // below one chunk: no sleep at all
+  CHECK(t.clock->now() == start);
+
+  CHECK(c.send(item{6}) == weir::send_result::ok);  // +400 us = 1 ms: one sleep pays it
+  CHECK(t.clock->sleeps() == std::vector<weir::clock::duration>{1ms});
+  CHECK(t.clock->now() - start == 1250us);
+  CHECK(owes() == -250us);  // the over-sleep is credited
+
+  CHECK(c.send(item{7}) == weir::send_result::ok);  // +500 us, minus the credit
+  CHECK(owes() == 250us);
+  CHECK(t.clock->sleeps().size() == 1);
+
+  t.clock->oversleep_by(10ms);  // a thread descheduled for long earns at most one chunk of credit
+  for (int i = 8; i <= 9; ++i) CHECK(c.send(item{i}) == weir::send_result::ok);  // +600 +700 us
+  CHECK(t.clock->sleeps() == std::vector<weir::clock::duration>{1ms, 1550us});
+  CHECK(owes() == -weir::detail::foreign_sleep_chunk);
+
+  t.run_until_idle();
+  CHECK(got.size() == 9);  // the penalty slows the sender, it never loses messages
+}
+
 TEST_CASE("plain unbounded: no penalty however deep the queue") {
   std::vector<int> got;
   weir::testing::manual_system t;
@@ -312,8 +368,8 @@ TEST_CASE("plain unbounded: no penalty however deep the queue") {
   t.run_until_idle();
   weir::testing::hold(c);
   t.run_until_idle();
-  (void)f.send(flood{5000});
-  (void)f.send(go{});
+  f.send(flood{5000});
+  f.send(go{});
   t.run_until_idle();
   CHECK_FALSE(f.paused());
   CHECK(f.handled() == 2);
@@ -342,7 +398,7 @@ class splitter : public weir::actor<tick_both, set_next> {
   void on_message(tick_both&) override {
     (void)to_a.send(item{n_});
     (void)to_b.send(item{n_++});
-    if (n_ < 50) (void)self().send(tick_both{});
+    if (n_ < 50) self().send(tick_both{});
   }
 
  private:
@@ -357,11 +413,11 @@ TEST_CASE("an actor that ran two edges dry is not resumed by the one that drains
   auto fast = t.system.spawn<collector>("fast", fast_got);
   auto slow = t.system.spawn<collector>("slow", slow_got);
   auto s = t.system.spawn<splitter>("s");
-  (void)s.send(set_next{fast});
-  (void)s.send(set_next{slow});
+  s.send(set_next{fast});
+  s.send(set_next{slow});
   t.run_until_idle();
   weir::testing::hold(slow);
-  (void)s.send(tick_both{});
+  s.send(tick_both{});
   t.run_until_idle();
   CHECK(s.suspended());
   CHECK(slow.queued() <= 1);  // capacity 1, and no overdraft piling up turn after turn

@@ -27,7 +27,7 @@ struct bounded_model {
   std::vector<int> delivered;
   std::uint64_t sent = 0, handled = 0, refused = 0, dropped = 0, dead = 0;
 
-  weir::send_result send(int v) {
+  [[nodiscard]] weir::send_result send(int v) {
     ++sent;
     if (receiver_stopped) {
       ++dead;

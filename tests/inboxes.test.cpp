@@ -21,7 +21,7 @@ class two_inboxes : public weir::actor<weir::inbox<urgent>, weir::inbox<chore>> 
   }
   void on_message(urgent& u) override {
     log_ += 'U';
-    if (u.left > 0) (void)self().send(urgent{u.left - 1});
+    if (u.left > 0) self().send(urgent{u.left - 1});
   }
   void on_message(chore&) override { log_ += 'c'; }
 
@@ -33,8 +33,8 @@ std::string run(std::vector<std::uint32_t> weights) {
   std::string log;
   weir::testing::manual_system t;
   auto a = t.system.spawn<two_inboxes>("a", log, std::move(weights));
-  for (int i = 0; i < 5; ++i) (void)a.send(chore{});
-  (void)a.send(urgent{11});  // 12 urgent messages in all, each sent while the last is handled
+  for (int i = 0; i < 5; ++i) a.send(chore{});
+  a.send(urgent{11});  // 12 urgent messages in all, each sent while the last is handled
   t.run_until_idle();
   return log;
 }

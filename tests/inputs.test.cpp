@@ -29,7 +29,7 @@ struct question {
 
 class answerer : public weir::actor<question> {
  public:
-  void on_message(question& q) override { (void)q.reply.send(1); }
+  void on_message(question& q) override { q.reply.send(1); }
 };
 
 class tester;
@@ -71,7 +71,7 @@ struct fixture {
   /// Runs `body` in the tester's turn and returns what it threw ("ok" if nothing).
   std::string outcome_of(std::function<void(tester&)> body) {
     outcomes.clear();
-    (void)actor.send(run{std::move(body)});
+    actor.send(run{std::move(body)});
     t.run_until_idle();
     REQUIRE(outcomes.size() == 1);
     return outcomes.front();

@@ -113,10 +113,10 @@ TEST_CASE("a snapshot lists every actor in tree order, with parent, type, state 
   auto p = f.t.system.spawn<parent>("p");
   auto s = f.t.system.spawn<sink>("s");
   f.t.run_until_idle();
-  (void)s.send(job{1});
-  (void)s.send(job{2});
+  s.send(job{1});
+  s.send(job{2});
   f.t.run_until_idle();
-  (void)p.send(job{3});  // queued, not run: p is scheduled
+  p.send(job{3});  // queued, not run: p is scheduled
 
   const weir::system_snapshot snap = f.t.system.snapshot();
   REQUIRE(snap.actors.size() == 3);
@@ -144,17 +144,17 @@ TEST_CASE("each edge into an actor is reported with its policy, depth, capacity,
   auto bounded_edge = weir::connect(s, weir::bounded{.capacity = 4, .on_full = weir::overflow_reaction::drop_newest});
   for (int i = 0; i < 6; ++i) (void)bounded_edge.send(job{i});
   weir::pulse_edge<tick> bell(s);
-  for (int i = 0; i < 3; ++i) (void)bell.fire();
-  (void)s.send(job{9});
+  for (int i = 0; i < 3; ++i) bell.fire();
+  s.send(job{9});
   f.t.run_until_idle();
 
   const weir::system_snapshot snap = f.t.system.snapshot();
   const weir::actor_snapshot& a = f.actor(snap, "/s");
   CHECK(a.state == weir::actor_state::paused);  // asleep with messages it will not take
   CHECK(a.queued == 6);                         // 4 jobs, one pulse carrier, one ad hoc job
-  REQUIRE(a.inboxes.size() == 3);
+  REQUIRE(a.edges.size() == 3);
   std::uint64_t bytes = 0;
-  for (const weir::inbox_snapshot& in : a.inboxes) {
+  for (const weir::edge_snapshot& in : a.edges) {
     bytes += in.approx_bytes;
     if (in.policy == "bounded(4, drop_newest)") {
       CHECK(in.edge == "(outside) -> /s");
@@ -185,8 +185,8 @@ TEST_CASE("a suspended sender and an asker say what they wait on") {
   auto s = f.held_sink();
   auto suspended = f.t.system.spawn<feeder>("suspended");
   auto asker = f.t.system.spawn<feeder>("asker");
-  (void)suspended.send(feed{s, 2});
-  (void)asker.send(ask_it{s});
+  suspended.send(feed{s, 2});
+  asker.send(ask_it{s});
   f.t.run_until_idle();
 
   const weir::system_snapshot snap = f.t.system.snapshot();
@@ -206,10 +206,10 @@ TEST_CASE("time since last progress is read on the system's clock") {
   fixture f;
   auto s = f.t.system.spawn<sink>("s");
   f.t.run_until_idle();
-  (void)s.send(job{1});
+  s.send(job{1});
   f.t.advance(200ms);          // handled at coarse time 0: nothing has ticked yet
   f.t.system.watchdog_tick();  // the coarse clock reads 200 ms
-  (void)s.send(job{2});
+  s.send(job{2});
   f.t.run_until_idle();  // handled at the coarse time of that tick: 200 ms
   f.t.advance(500ms);
   const weir::system_snapshot snap = f.t.system.snapshot();
@@ -222,7 +222,7 @@ TEST_CASE("long_wait: an actor suspended past the threshold is reported once, an
   fixture f{weir::insight_config{.wait_threshold = 1s, .quiescence_threshold = 1h}};
   auto s = f.held_sink();
   auto w = f.t.system.spawn<feeder>("w");
-  (void)w.send(feed{s, 2});
+  w.send(feed{s, 2});
   f.t.run_until_idle();
   REQUIRE(w.suspended());
 
@@ -260,7 +260,7 @@ TEST_CASE("quiescent_waiters: nothing runs while an actor waits for a reply nobo
   f.t.system.watchdog_tick();
   CHECK(f.t.system.lints().empty());  // quiet, but nobody waits: nothing wrong
 
-  (void)a.send(ask_it{s});
+  a.send(ask_it{s});
   f.t.run_until_idle();
   f.t.system.watchdog_tick();  // the ask ran since the last look: the quiet starts now
   f.t.advance(999ms);
@@ -272,7 +272,7 @@ TEST_CASE("quiescent_waiters: nothing runs while an actor waits for a reply nobo
   REQUIRE(found.size() == 1);
   CHECK(found[0].to_string() == "quiescent_waiters: nothing ran for 1000 ms while actors wait: /a waits for a reply from /s");
 
-  (void)s.send(job{1});  // anything running ends the quiet spell
+  s.send(job{1});  // anything running ends the quiet spell
   f.t.run_until_idle();
   f.t.system.watchdog_tick();
   CHECK(f.lints_of(weir::lint_kind::quiescent_waiters).empty());
@@ -350,7 +350,7 @@ TEST_CASE("blocking_handler: reported while the handler still blocks, naming act
   auto g = sys.spawn<gate>("gate");
   std::promise<void> entered;
   std::promise<void> leave;
-  (void)g.send(block_here{&entered, leave.get_future().share()});
+  g.send(block_here{&entered, leave.get_future().share()});
   entered.get_future().wait();
 
   sys.watchdog_tick();
@@ -376,7 +376,7 @@ TEST_CASE("blocking_handler: reported while the handler still blocks, naming act
 
   leave.set_value();
   std::promise<void> done;
-  (void)g.send(after{&done});
+  g.send(after{&done});
   done.get_future().wait();  // the blocking handler has returned
   sys.watchdog_tick();
   CHECK(sys.lints().empty());
@@ -423,7 +423,7 @@ TEST_CASE("with insight off, snapshots still list actors; there are no stamps an
   fixture f{weir::insight_config{.enabled = false, .wait_threshold = 1s}};
   auto s = f.held_sink();
   auto w = f.t.system.spawn<feeder>("w");
-  (void)w.send(feed{s, 2});
+  w.send(feed{s, 2});
   f.t.run_until_idle();
   f.t.advance(5s);
   f.t.system.watchdog_tick();

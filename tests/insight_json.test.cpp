@@ -38,7 +38,7 @@ void check_optional(const json::value& v, const std::optional<std::int64_t>& exp
   }
 }
 
-void check_inbox(const json::object& j, const weir::inbox_snapshot& in) {
+void check_edge(const json::object& j, const weir::edge_snapshot& in) {
   CAPTURE(in.edge);
   CHECK(keys(j) == std::set<std::string>{"edge", "carries", "policy", "depth", "capacity", "credits", "sent", "handled",
                                          "refused", "dropped", "coalesced", "dead_lettered", "approx_bytes"});
@@ -60,7 +60,7 @@ void check_inbox(const json::object& j, const weir::inbox_snapshot& in) {
 void check_actor(const json::object& j, const weir::actor_snapshot& a, weir::clock::time_point now) {
   CAPTURE(a.path);
   CHECK(keys(j) == std::set<std::string>{"id", "parent", "name", "path", "type", "state", "handling", "handling_for_ms",
-                                         "inboxes", "queued", "approx_bytes_queued", "handled", "dead_letters",
+                                         "edges", "queued", "approx_bytes_queued", "handled", "dead_letters",
                                          "restarts", "waits", "since_progress_ms", "longest_handler_ms"});
   CHECK(j.at("id").to_number<std::uint64_t>() == a.id);
   CHECK(j.at("parent").to_number<std::uint64_t>() == a.parent);
@@ -77,9 +77,9 @@ void check_actor(const json::object& j, const weir::actor_snapshot& a, weir::clo
   CHECK(i64(j.at("restarts")) == a.restarts);
   CHECK(i64(j.at("since_progress_ms")) == a.since_progress.count());
   CHECK(i64(j.at("longest_handler_ms")) == a.longest_handler.count());
-  const json::array& inboxes = j.at("inboxes").as_array();
-  REQUIRE(inboxes.size() == a.inboxes.size());
-  for (std::size_t i = 0; i < inboxes.size(); ++i) check_inbox(inboxes[i].as_object(), a.inboxes[i]);
+  const json::array& edges = j.at("edges").as_array();
+  REQUIRE(edges.size() == a.edges.size());
+  for (std::size_t i = 0; i < edges.size(); ++i) check_edge(edges[i].as_object(), a.edges[i]);
   const json::array& waits = j.at("waits").as_array();
   REQUIRE(waits.size() == a.waits.size());
   for (std::size_t i = 0; i < waits.size(); ++i) {
@@ -175,9 +175,9 @@ const json::object& actor_at(const json::value& v, const std::string& path) {
   throw std::logic_error("unreachable");
 }
 
-// The inbox of `actor` whose edge starts at `from` ("/producer", "ad hoc").
-const json::object& inbox_from(const json::object& actor, const std::string& from) {
-  for (const json::value& in : actor.at("inboxes").as_array()) {
+// The edge into `actor` that starts at `from` ("/producer", "ad hoc").
+const json::object& edge_from(const json::object& actor, const std::string& from) {
+  for (const json::value& in : actor.at("edges").as_array()) {
     if (str(in.at("edge")).rfind(from + " -> ", 0) == 0) return in.as_object();
   }
   FAIL("no inbox from " << from << " into " << str(actor.at("path")));
@@ -199,7 +199,7 @@ TEST_CASE("to_json writes every field of a varied snapshot as the snapshot has i
   CHECK(s.closed_edges.size() == 2);
 }
 
-TEST_CASE("to_json: a restart, a suspended sender, bounded vs ad hoc inboxes, an aged ask, a cycle, lints") {
+TEST_CASE("to_json: a restart, a suspended sender, bounded vs ad hoc edges, an aged ask, a cycle, lints") {
   weir::test::log_capture capture;
   weir::test::insight_scene scene(capture.logger);
   const json::value v = weir::insight::snapshot_json(scene.t.system);
@@ -230,12 +230,12 @@ TEST_CASE("to_json: a restart, a suspended sender, bounded vs ad hoc inboxes, an
   const json::object& consumer = actor_at(v, "/consumer");
   CHECK(str(consumer.at("state")) == "paused");
   CHECK(i64(consumer.at("queued")) == 3);
-  const json::object& bounded = inbox_from(consumer, "/producer");
+  const json::object& bounded = edge_from(consumer, "/producer");
   CHECK(i64(bounded.at("capacity")) == 2);
   CHECK(bounded.at("credits").is_number());
   CHECK(i64(bounded.at("depth")) == 3);
   CHECK(str(bounded.at("policy")).find("bounded") == 0);
-  const json::object& adhoc = inbox_from(actor_at(v, "/asker"), "ad hoc");
+  const json::object& adhoc = edge_from(actor_at(v, "/asker"), "ad hoc");
   CHECK(adhoc.at("capacity").is_null());
   CHECK(adhoc.at("credits").is_null());
 

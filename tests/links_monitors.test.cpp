@@ -104,10 +104,10 @@ TEST_CASE("a monitor delivers the reason a target crashed; one set after its dea
   std::vector<weir::down> early;
   std::vector<weir::down> late;
   auto w1 = f.t.system.spawn<monitor_actor>("w1", &early);
-  (void)w1.send(watch{target});
+  w1.send(watch{target});
   f.t.run_until_idle();
   CHECK(early.empty());
-  (void)target.send(crash{});
+  target.send(crash{});
   f.t.run_until_idle();
   REQUIRE(early.size() == 1);
   CHECK(early[0].id == target.id());
@@ -116,7 +116,7 @@ TEST_CASE("a monitor delivers the reason a target crashed; one set after its dea
   CHECK(early[0].reason.detail == "std::runtime_error: t boom");
 
   auto w2 = f.t.system.spawn<monitor_actor>("w2", &late);
-  (void)w2.send(watch{target});
+  w2.send(watch{target});
   f.t.run_until_idle();
   REQUIRE(late.size() == 1);
   CHECK(late[0].reason.detail == "std::runtime_error: t boom");
@@ -129,10 +129,10 @@ TEST_CASE("a monitor reports a normal exit too, and a demonitored one reports no
   std::vector<weir::down> dropped;
   auto w1 = f.t.system.spawn<monitor_actor>("w1", &kept);
   auto w2 = f.t.system.spawn<monitor_actor>("w2", &dropped);
-  (void)w1.send(watch{target});
-  (void)w2.send(watch{target, true});
+  w1.send(watch{target});
+  w2.send(watch{target, true});
   f.t.run_until_idle();
-  (void)target.send(finish{});
+  target.send(finish{});
   f.t.run_until_idle();
   REQUIRE(kept.size() == 1);
   CHECK(kept[0].reason.kind == weir::exit_kind::normal);
@@ -157,7 +157,7 @@ TEST_CASE("spawn_linked: the child's crash stops the parent, naming the child") 
   f.t.run_until_idle();
   auto b = f.t.system.find<probe>("/a/b");
   REQUIRE(b);
-  (void)b->send(crash{});
+  b->send(crash{});
   const weir::exit_reason why = f.t.system.wait_for(a);
   CHECK(why.kind == weir::exit_kind::crashed);
   CHECK(why.detail == "linked to /a/b, which exited: crashed: std::runtime_error: b boom");
@@ -170,7 +170,7 @@ TEST_CASE("a linked actor's normal exit does not propagate; trap_exit turns any 
   SUBCASE("normal exit, not trapping") {
     auto a = f.t.system.spawn<linker>("a", false, &exits, &f.j);
     f.t.run_until_idle();
-    (void)f.t.system.find<probe>("/a/b")->send(finish{});
+    f.t.system.find<probe>("/a/b")->send(finish{});
     f.t.run_until_idle();
     CHECK_FALSE(a.stopped());
     CHECK(exits.empty());
@@ -178,7 +178,7 @@ TEST_CASE("a linked actor's normal exit does not propagate; trap_exit turns any 
   SUBCASE("crash, trapping") {
     auto a = f.t.system.spawn<linker>("a", true, &exits, &f.j);
     f.t.run_until_idle();
-    (void)f.t.system.find<probe>("/a/b")->send(crash{});
+    f.t.system.find<probe>("/a/b")->send(crash{});
     f.t.run_until_idle();
     CHECK_FALSE(a.stopped());
     REQUIRE(exits.size() == 1);
@@ -192,10 +192,10 @@ TEST_CASE("links go both ways; stop() propagates as shutdown; unlink cuts the li
   std::vector<weir::linked_exit> exits;
   auto peer = f.spawn_probe("peer");
   auto a = f.t.system.spawn<linker>("a", false, &exits);
-  (void)a.send(link_to{peer});
+  a.send(link_to{peer});
   f.t.run_until_idle();
   SUBCASE("the linker crashes: the peer stops") {
-    (void)a.send(crash{});
+    a.send(crash{});
     const weir::exit_reason why = f.t.system.wait_for(peer);
     CHECK(why.detail == "linked to /a, which exited: crashed: std::runtime_error: linker boom");
   }
@@ -206,12 +206,12 @@ TEST_CASE("links go both ways; stop() propagates as shutdown; unlink cuts the li
     CHECK(why.detail == "linked to /peer, which exited: shutdown");
   }
   SUBCASE("unlinked: neither side's crash reaches the other") {
-    (void)a.send(unlink_from{peer});
+    a.send(unlink_from{peer});
     f.t.run_until_idle();
-    (void)peer.send(crash{});
+    peer.send(crash{});
     f.t.run_until_idle();
     CHECK_FALSE(a.stopped());
-    (void)a.send(crash{});
+    a.send(crash{});
     f.t.run_until_idle();
     CHECK(a.stopped());
     CHECK(exits.empty());
@@ -221,17 +221,17 @@ TEST_CASE("links go both ways; stop() propagates as shutdown; unlink cuts the li
 TEST_CASE("linking to an actor that already stopped delivers its exit at once") {
   fixture f;
   auto dead = f.spawn_probe("dead");
-  (void)dead.send(crash{});
+  dead.send(crash{});
   f.t.run_until_idle();
   std::vector<weir::linked_exit> exits;
   SUBCASE("not trapping: the linker stops too") {
     auto a = f.t.system.spawn<linker>("a", false, &exits);
-    (void)a.send(link_to{dead});
+    a.send(link_to{dead});
     CHECK(f.t.system.wait_for(a).detail == "linked to /dead, which exited: crashed: std::runtime_error: dead boom");
   }
   SUBCASE("trapping: a message") {
     auto a = f.t.system.spawn<linker>("a", true, &exits);
-    (void)a.send(link_to{dead});
+    a.send(link_to{dead});
     f.t.run_until_idle();
     REQUIRE(exits.size() == 1);
     CHECK(exits[0].reason.detail == "std::runtime_error: dead boom");

@@ -121,10 +121,10 @@ struct system_fixture {
     auto a = *t.system.find<node>("/sup/a");
     auto b = *t.system.find<node>("/sup/b");
     for (int i = 0; i < times; ++i) {
-      (void)a.send(wire{b});  // a restarted actor has forgotten its edge
-      (void)b.send(wire{a});
-      (void)a.send(kick{});
-      (void)b.send(kick{});
+      a.send(wire{b});  // a restarted actor has forgotten its edge
+      b.send(wire{a});
+      a.send(kick{});
+      b.send(kick{});
       t.run_until_idle();
       REQUIRE(t.system.waits() == 0);  // broken: the next round forms it anew
       t.advance(between);
@@ -290,7 +290,7 @@ TEST_CASE("a crash loop of a supervised worker logs a bounded number of lines; c
   system_fixture f;
   f.supervise({weir::worker<crasher>("w")});
   auto w = *f.t.system.find<crasher>("/sup/w");
-  for (int i = 0; i < 500; ++i) (void)w.send(job{i});  // each one crashes an incarnation; the mailbox survives
+  for (int i = 0; i < 500; ++i) w.send(job{i});  // each one crashes an incarnation; the mailbox survives
   f.t.run_until_idle();
   CHECK(f.t.system.crashes() == 500);
   CHECK(f.t.system.dead_letters() == 500);
@@ -310,8 +310,8 @@ TEST_CASE("crash keys are not merged: two actors, and two exception types of one
   f.supervise({weir::worker<crasher>("x"), weir::worker<crasher>("y")});
   auto x = *f.t.system.find<crasher>("/sup/x");
   auto y = *f.t.system.find<crasher>("/sup/y");
-  for (int i = 0; i < 6; ++i) (void)x.send(job{i, i % 2 == 1});  // 3 runtime_error, 3 logic_error
-  for (int i = 0; i < 4; ++i) (void)y.send(job{i});
+  for (int i = 0; i < 6; ++i) x.send(job{i, i % 2 == 1});  // 3 runtime_error, 3 logic_error
+  for (int i = 0; i < 4; ++i) y.send(job{i});
   f.t.run_until_idle();
   CHECK(f.t.system.crashes() == 10);
   f.t.system.shutdown();
@@ -333,7 +333,7 @@ TEST_CASE("dead letters to a stopped actor are logged (at debug) once per actor 
   auto d = t.system.spawn<node>("d");
   t.run_until_idle();
   weir::testing::stall(d);
-  for (int i = 0; i < 100; ++i) (void)d.send(token{});
+  for (int i = 0; i < 100; ++i) d.send(token{});
   d.stop();  // acts before the queued tokens, which become dead letters
   weir::testing::unstall(d);
   t.run_until_idle();
@@ -382,7 +382,7 @@ TEST_CASE("a lint that clears and comes back is logged once, then counted; on_li
   t.run_until_idle();
   for (int i = 0; i < 5; ++i) {
     weir::testing::hold(sink);
-    (void)w.send(feed{sink});
+    w.send(feed{sink});
     t.run_until_idle();
     REQUIRE(w.suspended());
     t.advance(1s);

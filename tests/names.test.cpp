@@ -65,7 +65,7 @@ TEST_CASE("names: a name is free again once its actor has stopped for good") {
     f.t.run_until_idle();
   }
   SUBCASE("quit by itself, seen through wait_for") {
-    (void)first.send(finish{});
+    first.send(finish{});
     CHECK(f.t.system.wait_for(first).kind == weir::exit_kind::normal);
   }
   auto again = f.t.system.spawn<probe>("dup", std::string{"again"}, &f.j);
@@ -125,9 +125,9 @@ TEST_CASE("names: children of one actor have unique live names; the same name un
   fixture f;
   auto p = f.t.system.spawn<parent>("p", &f.j);
   auto q = f.t.system.spawn<parent>("q", &f.j);
-  (void)p.send(make_kid{"k"});
-  (void)p.send(make_kid{"k"});  // same handler batch: the first is not even running yet
-  (void)q.send(make_kid{"k"});
+  p.send(make_kid{"k"});
+  p.send(make_kid{"k"});  // same handler batch: the first is not even running yet
+  q.send(make_kid{"k"});
   f.t.run_until_idle();
   CHECK(f.j.count("spawned k") == 2);  // /p/k and /q/k
   CHECK(f.j.count("weir::spawn: /p/k is already taken by a live actor (names are unique among live siblings)") == 1);
@@ -136,7 +136,7 @@ TEST_CASE("names: children of one actor have unique live names; the same name un
 
   pk.stop();
   f.t.run_until_idle();
-  (void)p.send(make_kid{"k"});  // the earlier /p/k has stopped for good
+  p.send(make_kid{"k"});  // the earlier /p/k has stopped for good
   f.t.run_until_idle();
   CHECK(f.j.count("spawned k") == 3);
   CHECK_FALSE(f.find("/p/k") == pk);
@@ -151,10 +151,10 @@ TEST_CASE("names: a supervisor may start a child under the name of one it has ju
           weir::worker<probe>("x", std::string{"x1"}, &f.j).with(weir::restart_type::temporary)});
   f.t.run_until_idle();
   auto old = f.find("/sup/x");
-  (void)old.send(finish{});
+  old.send(finish{});
   REQUIRE(f.t.run_one());      // old x's turn: it quits, and reports its exit to the supervisor
   weir::testing::stall(old);   // ... and is slow to take the release that comes next
-  (void)sup.send(weir::start_child{weir::worker<probe>("x", std::string{"x2"}, &f.j), {}});
+  sup.send(weir::start_child{weir::worker<probe>("x", std::string{"x2"}, &f.j), {}});
   f.t.run_until_idle();        // the supervisor releases old x (temporary: forgotten), then starts x2
   CHECK(f.j.count("start x2") == 1);
   CHECK_FALSE(f.capture.contains("already"));
@@ -167,7 +167,7 @@ TEST_CASE("names: a supervisor may start a child under the name of one it has ju
   CHECK(old.stopped());
   CHECK(f.find("/sup/x") == fresh);  // the old one's end did not free the new one's name
   CHECK_THROWS_AS((void)f.t.system.spawn<probe>("sup", std::string{"clash"}, &f.j), std::invalid_argument);
-  (void)sup.send(weir::start_child{weir::worker<probe>("x", std::string{"x3"}, &f.j), {}});
+  sup.send(weir::start_child{weir::worker<probe>("x", std::string{"x3"}, &f.j), {}});
   f.t.run_until_idle();
   CHECK(f.capture.contains("start_child: child 'x': name is already used"));
   CHECK(f.j.count("start x3") == 0);

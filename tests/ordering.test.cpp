@@ -28,7 +28,7 @@ class producer : public weir::actor<go> {
  public:
   producer(int id, int count, weir::handle<recorder> to) : id_(id), count_(count), to_(std::move(to)) {}
   void on_message(go&) override {
-    for (int i = 0; i < count_; ++i) (void)to_.send(item{id_, next_++});
+    for (int i = 0; i < count_; ++i) to_.send(item{id_, next_++});
   }
 
  private:
@@ -50,7 +50,7 @@ TEST_CASE("per sender-receiver pair, messages arrive in the order sent") {
   for (int p = 0; p < 4; ++p) producers.push_back(t.system.spawn<producer>("p" + std::to_string(p), p, 7, rec));
   t.run_until_idle();
   for (int round = 0; round < 5; ++round) {
-    for (auto& p : producers) (void)p.send(go{});
+    for (auto& p : producers) p.send(go{});
     // Step turn by turn, so producers and the recorder interleave.
     while (t.run_one()) {
     }
@@ -68,7 +68,7 @@ TEST_CASE("sends from outside any actor keep their order too") {
   weir::testing::manual_system t;
   auto rec = t.system.spawn<recorder>("rec", seen);
   for (int i = 0; i < 1000; ++i) {
-    (void)rec.send(item{0, i});
+    rec.send(item{0, i});
     if (i % 97 == 0) t.run_one();
   }
   t.run_until_idle();
@@ -83,7 +83,7 @@ TEST_CASE("a turn handles at most `batch` messages, then yields") {
   weir::testing::manual_system t(config);
   auto rec = t.system.spawn<recorder>("rec", seen);
   t.run_until_idle();
-  for (int i = 0; i < 10; ++i) (void)rec.send(item{0, i});
+  for (int i = 0; i < 10; ++i) rec.send(item{0, i});
   REQUIRE(t.run_one());
   CHECK(seen.size() == 4u);
   REQUIRE(t.run_one());

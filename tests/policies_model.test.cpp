@@ -93,7 +93,7 @@ TEST_CASE("model: bounded(suspend) with an actor sender matches the reference mo
     weir::testing::manual_system t;
     auto c = t.system.spawn<collector>("c", got);
     auto p = t.system.spawn<pump>("p");
-    (void)p.send(wire{c, capacity});
+    p.send(wire{c, capacity});
     t.run_until_idle();
     suspend_model model{capacity};
     int sent_to_pump = 0;
@@ -101,7 +101,7 @@ TEST_CASE("model: bounded(suspend) with an actor sender matches the reference mo
       CAPTURE(op);
       const unsigned dice = rng() % 100;
       if (dice < 70) {
-        (void)p.send(send_one{sent_to_pump++});
+        p.send(send_one{sent_to_pump++});
         ++model.waiting;
       } else if (dice < 85 && !model.receiver_held) {
         weir::testing::hold(c);
@@ -234,15 +234,15 @@ TEST_CASE("model: pulse, latest and keyed edges match the reference model") {
       CAPTURE(op);
       const unsigned dice = rng() % 100;
       if (dice < 30) {
-        (void)bell.fire();
+        bell.fire();
         ++model.pulses;
       } else if (dice < 55) {
         const int v = static_cast<int>(rng() % 1000);
-        (void)cfg.send(version{v});
+        cfg.send(version{v});
         model.latest = v;
       } else if (dice < 85) {
         const int k = static_cast<int>(rng() % 12);
-        (void)changes.changed(k);
+        changes.changed(k);
         model.change(k);
       } else {
         weir::testing::release(m);

@@ -45,7 +45,7 @@ class accountant : public weir::actor<get_total, add, flush> {
   void on_message(add& a) override { total_ += a.n; }
   void on_message(get_total& q) override {
     switch (behaviour_) {
-      case behaviour::answer: (void)q.reply.send(total_); break;
+      case behaviour::answer: q.reply.send(total_); break;
       case behaviour::drop: break;  // the token dies with the message
       case behaviour::crash: throw std::runtime_error("ledger corrupt");
       case behaviour::keep: kept_.push_back(std::move(q.reply)); break;
@@ -53,7 +53,7 @@ class accountant : public weir::actor<get_total, add, flush> {
     }
   }
   void on_message(flush&) override {
-    for (auto& token : kept_) (void)token.send(total_);
+    for (auto& token : kept_) token.send(total_);
     kept_.clear();
   }
 
@@ -98,8 +98,8 @@ struct fixture {
 TEST_CASE("request: outside code gets the reply through a future, once the receiver's turn ran") {
   fixture f;
   auto acc = f.t.system.spawn<accountant>("acc", behaviour::answer);
-  (void)acc.send(add{40});
-  (void)acc.send(add{2});
+  acc.send(add{40});
+  acc.send(add{2});
   std::future<int> total = f.t.system.request(acc, get_total{}, 1s);
   CHECK_FALSE(ready(total));  // nothing runs until the test says so
   CHECK(f.t.system.pending_requests() == 1);
@@ -124,7 +124,7 @@ TEST_CASE("request: no reply within the timeout (on the system's clock) fails th
   CHECK(std::string{failed.what()} == "weir::system::request to /slow: timeout (no reply within the timeout)");
   CHECK(f.t.system.pending_requests() == 0);
 
-  (void)acc.send(flush{});  // the receiver answers at last
+  acc.send(flush{});  // the receiver answers at last
   f.t.run_until_idle();
   CHECK(f.t.system.late_request_replies() == 1);  // counted, dropped
   CHECK(f.t.system.dead_letters() == 0);
@@ -221,7 +221,7 @@ TEST_CASE("request: refused inside an actor (it would block its thread) and for 
   auto acc = f.t.system.spawn<accountant>("acc", behaviour::answer);
   std::string error;
   auto asker = f.t.system.spawn<impatient>("impatient", &error);
-  (void)asker.send(try_request{acc});
+  asker.send(try_request{acc});
   f.t.run_until_idle();
   CHECK(error == "weir::system::request called from inside an actor or on a pool thread; actors use ask()");
 
@@ -250,7 +250,7 @@ TEST_CASE("wait_for_path: returns a supervisor's child as soon as its parent lin
   auto w = f.t.system.wait_for_path<weir::test::probe>("/root/sub/w", 1s);
   REQUIRE(w.has_value());
   CHECK(w->path() == "/root/sub/w");
-  (void)w->send(weir::test::work{7});
+  w->send(weir::test::work{7});
   f.t.run_until_idle();
   CHECK(j.events == std::vector<std::string>{"start w", "w 7"});
   CHECK(f.t.clock->pending() == 0);  // its timeout is gone
@@ -262,7 +262,7 @@ TEST_CASE("wait_for_path: a child started later (start_child) is found; an actor
   auto sup = f.t.system.spawn<weir::supervisor>("sup", weir::supervisor_flags{}, std::vector<weir::child_spec>{});
   f.t.run_until_idle();
   CHECK(f.t.system.wait_for_path<weir::supervisor>("/sup", 1s).has_value());  // already live
-  (void)sup.send(weir::start_child{weir::worker<weir::test::probe>("late", std::string{"late"}, &j), {}});
+  sup.send(weir::start_child{weir::worker<weir::test::probe>("late", std::string{"late"}, &j), {}});
   auto late = f.t.system.wait_for_path<weir::test::probe>("/sup/late", 1s);
   REQUIRE(late.has_value());
   CHECK(*late == *f.t.system.find<weir::test::probe>("/sup/late"));
@@ -292,7 +292,7 @@ TEST_CASE("wait_for_path (manual mode): nothing left to run while the actor is m
   weir::test::journal j;  // outlives the system: its actors journal until they stop
   fixture f;
   auto parent = f.t.system.spawn<slow_parent>("parent", &j);
-  (void)parent.send(spawn_later{5s});
+  parent.send(spawn_later{5s});
   CHECK_THROWS_WITH_AS((void)f.t.system.wait_for_path<weir::test::probe>("/parent/kid", 10s),
                        "weir::system::wait_for_path: no actor at /parent/kid and nothing left to run "
                        "(manual mode: advance the clock?)",

@@ -38,7 +38,7 @@ TEST_CASE("a parent stops its children newest first, each before itself") {
   std::vector<std::string> log;
   weir::testing::manual_system t;
   auto root = t.system.spawn<node>("root", log);
-  (void)root.send(spawn_kids{3});
+  root.send(spawn_kids{3});
   t.run_until_idle();
   log.clear();
   root.stop();
@@ -53,7 +53,7 @@ TEST_CASE("system shutdown stops top-level actors newest first, depth first, and
     weir::testing::manual_system t;
     auto a = t.system.spawn<node>("a", log);
     auto b = t.system.spawn<node>("b", log);
-    (void)a.send(spawn_kids{2});
+    a.send(spawn_kids{2});
     t.run_until_idle();
     log.clear();
     t.system.shutdown();
@@ -66,14 +66,14 @@ TEST_CASE("a child that stops on its own leaves its parent running") {
   std::vector<std::string> log;
   weir::testing::manual_system t;
   auto root = t.system.spawn<node>("root", log);
-  (void)root.send(spawn_kids{2});
+  root.send(spawn_kids{2});
   t.run_until_idle();
   CHECK(t.system.live_actors() == 3);
-  (void)root.send(drop_kid{});
+  root.send(drop_kid{});
   t.run_until_idle();
   CHECK(t.system.live_actors() == 2);
   CHECK(log.back() == "stop /root/k1");
-  (void)root.send(ping{});
+  root.send(ping{});
   t.run_until_idle();
   CHECK(root.handled() == 3);  // still serving
   log.clear();

@@ -66,8 +66,8 @@ TEST_CASE("stop runs on_stop once; later sends answer closed and count as dead l
   std::vector<std::string> log;
   weir::testing::manual_system t;
   auto c = t.system.spawn<counter>("c", log);
-  (void)c.send(add{3});
-  (void)c.send(add{4});
+  c.send(add{3});
+  c.send(add{4});
   t.run_until_idle();
   c.stop();
   c.stop();  // idempotent
@@ -80,13 +80,35 @@ TEST_CASE("stop runs on_stop once; later sends answer closed and count as dead l
   CHECK(t.system.live_actors() == 0);
 }
 
+// An ad-hoc send can only answer ok or closed, and closed is counted as a
+// dead letter anyway, so it reads like Erlang's `!`: no cast to ignore it
+// (this file builds with -Werror). Edge sends, which can refuse, stay
+// [[nodiscard]].
+TEST_CASE("an ad-hoc send is fire-and-forget, and its outcome is still observable") {
+  std::vector<std::string> log;
+  weir::testing::manual_system t;
+  auto c = t.system.spawn<counter>("c", log);
+  c.send(add{1});
+  t.run_until_idle();
+  c.stop();
+  t.run_until_idle();
+  REQUIRE(c.stopped());
+  c.send(add{2});  // result ignored: the lost message is still counted
+  CHECK(c.dead_letters() == 1);
+  CHECK(t.system.dead_letters() == 1);
+  const weir::send_result looked = c.send(add{3});  // and can be looked at
+  CHECK(looked == weir::send_result::closed);
+  CHECK(c.dead_letters() == 2);
+  CHECK(log == std::vector<std::string>{"start c", "stop c total=1"});
+}
+
 TEST_CASE("messages queued when an actor stops become dead letters, none lost") {
   std::vector<std::string> log;
   weir::testing::manual_system t;
   auto c = t.system.spawn<counter>("c", log);
   t.run_until_idle();
   c.stop();  // runtime signals go first: the adds below are never handled
-  for (int i = 0; i < 5; ++i) (void)c.send(add{1});
+  for (int i = 0; i < 5; ++i) c.send(add{1});
   t.run_until_idle();
   CHECK(c.handled() == 0);
   CHECK(c.dead_letters() == 5);
@@ -111,8 +133,8 @@ TEST_CASE("handles convert between an actor class and its interface") {
   std::vector<std::string> log;
   weir::testing::manual_system t;
   weir::handle<weir::interface<add, reset>> h = t.system.spawn<counter>("c", log);
-  (void)h.send(add{1});
-  (void)h.send(reset{});
+  h.send(add{1});
+  h.send(reset{});
   t.run_until_idle();
   CHECK(h.handled() == 2);
 }
@@ -121,7 +143,7 @@ TEST_CASE("move-only messages are moved from sender to handler") {
   std::vector<int> got;
   weir::testing::manual_system t;
   auto sink = t.system.spawn<parcel_sink>("sink", got);
-  (void)sink.send(parcel{std::make_unique<int>(42)});
+  sink.send(parcel{std::make_unique<int>(42)});
   t.run_until_idle();
   CHECK(got == std::vector<int>{42});
 }
@@ -129,7 +151,7 @@ TEST_CASE("move-only messages are moved from sender to handler") {
 TEST_CASE("an empty handle refuses loudly") {
   weir::handle<counter> empty;
   CHECK_FALSE(empty);
-  CHECK_THROWS_AS((void)empty.send(add{1}), std::logic_error);
+  CHECK_THROWS_AS(empty.send(add{1}), std::logic_error);
 }
 
 TEST_CASE("actors cannot be created outside spawn") {
@@ -173,7 +195,7 @@ using reply_port = weir::interface<reply>;
 class answerer : public weir::actor<request> {
  public:
   explicit answerer(weir::handle<reply_port> to) : to_(std::move(to)) {}
-  void on_message(request& r) override { (void)to_.send(reply{r.n * 2}); }
+  void on_message(request& r) override { to_.send(reply{r.n * 2}); }
 
  private:
   weir::handle<reply_port> to_;
@@ -183,7 +205,7 @@ class asker : public weir::actor<weir::inbox<reply>, weir::inbox<request>> {
  public:
   explicit asker(std::vector<int>& replies) : replies_(replies) {}
   void on_start() override { child_ = spawn<answerer>("answerer", weir::handle<reply_port>(self())); }
-  void on_message(request& r) override { (void)child_.send(request{r.n}); }
+  void on_message(request& r) override { child_.send(request{r.n}); }
   void on_message(reply& r) override { replies_.push_back(r.n); }
 
  private:
@@ -203,10 +225,10 @@ TEST_CASE("a narrowed handle delivers to the right inbox of the real actor") {
   std::vector<int> replies;
   weir::testing::manual_system t;
   auto a = t.system.spawn<asker>("asker", replies);
-  (void)a.send(request{1});
-  (void)a.send(request{5});
+  a.send(request{1});
+  a.send(request{5});
   weir::handle<reply_port> narrowed = a;
-  (void)narrowed.send(reply{100});
+  narrowed.send(reply{100});
   t.run_until_idle();
   CHECK(replies == std::vector<int>{100, 2, 10});  // handled in the order they arrived
   CHECK(narrowed == a);

@@ -70,9 +70,9 @@ TEST_CASE("each strategy restarts exactly the children OTP restarts, for every r
         f.spawn(flags_for(strategy), std::move(children));
         auto b = f.find("/sup/b");
         if (crashes) {
-          (void)b.send(crash{});
+          b.send(crash{});
         } else {
-          (void)b.send(finish{});
+          b.send(finish{});
         }
         f.t.run_until_idle();
 
@@ -135,7 +135,7 @@ TEST_CASE("messages sent while a child is down wait for its restart") {
   flags.backoff = weir::backoff{.initial = 100ms, .max = 1s, .multiplier = 2.0, .jitter = 0.0, .reset_after = 10s};
   f.spawn(flags, {f.probe_spec("a")});
   auto a = f.find("/sup/a");
-  (void)a.send(crash{});
+  a.send(crash{});
   f.t.run_until_idle();
   CHECK(f.j.count("start a") == 1);
   for (int i = 0; i < 3; ++i) CHECK(a.send(work{i}) == weir::send_result::ok);
@@ -159,7 +159,7 @@ TEST_CASE("back-off grows per consecutive restart, is capped, and resets after a
   std::size_t starts = 1;
   auto crash_and_expect_restart_after = [&](std::chrono::milliseconds delay) {
     CAPTURE(delay.count());
-    (void)a.send(crash{});
+    a.send(crash{});
     f.t.run_until_idle();
     f.t.advance(delay - 1ms);
     CHECK(f.j.count("start a") == starts);  // not yet
@@ -181,7 +181,7 @@ TEST_CASE("back-off jitter stays within its bounds") {
   f.spawn(flags, {f.probe_spec("a")});
   auto a = f.find("/sup/a");
   for (int round = 0; round < 20; ++round) {
-    (void)a.send(crash{});
+    a.send(crash{});
     f.t.run_until_idle();
     f.t.advance(750ms - 1ms);
     CHECK(f.j.count("start a") == static_cast<std::size_t>(round + 1));
@@ -197,7 +197,7 @@ TEST_CASE("restart intensity: R restarts within T are fine, R+1 escalates") {
   auto sup = f.spawn(flags, f.abc());
   auto b = f.find("/sup/b");
   for (int i = 0; i < 3; ++i) {
-    (void)b.send(crash{});
+    b.send(crash{});
     f.t.run_until_idle();
     f.t.advance(1s);
   }
@@ -205,7 +205,7 @@ TEST_CASE("restart intensity: R restarts within T are fine, R+1 escalates") {
   CHECK_FALSE(sup.stopped());
   SUBCASE("one more within the window escalates") {
     const auto stops_before = f.j.events.size();
-    (void)b.send(crash{});
+    b.send(crash{});
     f.t.run_until_idle();
     CHECK(sup.stopped());
     // children stopped in reverse start order (b had already stopped)
@@ -218,7 +218,7 @@ TEST_CASE("restart intensity: R restarts within T are fine, R+1 escalates") {
   }
   SUBCASE("the window slides: old restarts stop counting") {
     f.t.advance(8s);  // the first restart is now more than 10 s old
-    (void)b.send(crash{});
+    b.send(crash{});
     f.t.run_until_idle();
     CHECK_FALSE(sup.stopped());
     CHECK(f.j.count("start b") == 5);
@@ -231,12 +231,12 @@ TEST_CASE("intensity 0 escalates on the first exit; the parent supervisor restar
   weir::supervisor_flags sub_flags = flags_for(weir::restart_strategy::one_for_one, 0);
   auto root = f.spawn(root_flags, {weir::supervisor_child("sub", sub_flags, {f.probe_spec("w")}), f.probe_spec("x")},
                       "root");
-  (void)f.find("/root/sub/w").send(crash{});
+  f.find("/root/sub/w").send(crash{});
   f.t.run_until_idle();
   CHECK(f.j.count("start w") == 2);  // sub gave up, root restarted sub, sub started w anew
   CHECK(f.j.count("start x") == 1);
   CHECK_FALSE(root.stopped());
-  (void)f.find("/root/sub/w").send(crash{});
+  f.find("/root/sub/w").send(crash{});
   f.t.run_until_idle();
   CHECK(root.stopped());  // sub gave up again: a second restart for root, past its intensity of 1
   const weir::exit_reason why = f.t.system.wait_for(root);
@@ -279,7 +279,7 @@ TEST_CASE("a child that does not stop within its shutdown timeout is cut off and
   CHECK(f.j.count("stop a") == 1);
   CHECK(sup.stopped());
   CHECK_FALSE(b.stopped());
-  (void)b.send(work{1});  // cut off: never handled
+  b.send(work{1});  // cut off: never handled
   weir::testing::unstall(b);  // its "handler" returns at last: it stops at once
   f.t.run_until_idle();
   CHECK(b.stopped());
@@ -294,7 +294,7 @@ TEST_CASE("a cut-off child of a restart group comes back in a new cell") {
                      {f.probe_spec("a").with(weir::shutdown_policy::after(50ms)), f.probe_spec("b")});
   auto a = f.find("/sup/a");
   weir::testing::stall(a);
-  (void)f.find("/sup/b").send(crash{});
+  f.find("/sup/b").send(crash{});
   f.t.run_until_idle();
   f.t.advance(50ms);
   CHECK(f.j.count("start a") == 2);  // a fresh a
@@ -323,22 +323,22 @@ TEST_CASE("dynamic children: start, reject a duplicate, terminate; a template-ba
   fixture f;
   auto sup = f.spawn(flags_for(weir::restart_strategy::one_for_one), {});
   weir::child_template<probe> pool("conn", weir::restart_type::transient);
-  (void)sup.send(weir::start_child{pool("1", std::string{"c1"}, &f.j), {}});
-  (void)sup.send(weir::start_child{pool("2", std::string{"c2"}, &f.j), {}});
-  (void)sup.send(weir::start_child{pool("2", std::string{"again"}, &f.j), {}});
+  sup.send(weir::start_child{pool("1", std::string{"c1"}, &f.j), {}});
+  sup.send(weir::start_child{pool("2", std::string{"c2"}, &f.j), {}});
+  sup.send(weir::start_child{pool("2", std::string{"again"}, &f.j), {}});
   f.t.run_until_idle();
   CHECK(f.j.count("start c1") == 1);
   CHECK(f.j.count("start c2") == 1);
   CHECK(f.j.count("start again") == 0);
   CHECK(f.capture.contains("start_child: child 'conn-2': name is already used"));
   auto c1 = f.find("/sup/conn-1");
-  (void)c1.send(crash{});  // transient: an abnormal exit restarts it
+  c1.send(crash{});  // transient: an abnormal exit restarts it
   f.t.run_until_idle();
   CHECK(f.j.count("start c1") == 2);
-  (void)c1.send(finish{});  // a normal exit does not
+  c1.send(finish{});  // a normal exit does not
   f.t.run_until_idle();
   CHECK(c1.stopped());
-  (void)sup.send(weir::terminate_child{"conn-2", {}});
+  sup.send(weir::terminate_child{"conn-2", {}});
   f.t.run_until_idle();
   CHECK(f.j.count("stop c2") == 1);
   CHECK_FALSE(f.t.system.find<probe>("/sup/conn-2").has_value());
@@ -365,7 +365,7 @@ class inspector : public weir::actor<> {
 class dependent : public weir::actor<work> {
  public:
   explicit dependent(weir::handle<probe> db) : db_(db) {}
-  void on_message(work& w) override { (void)db_.send(work{w.n * 10}); }
+  void on_message(work& w) override { db_.send(work{w.n * 10}); }
 
  private:
   weir::handle<probe> db_;
@@ -377,11 +377,11 @@ TEST_CASE("which_children reports restart counts; a sibling argument wires a lat
   fixture f;
   auto sup = f.spawn(flags_for(weir::restart_strategy::rest_for_one),
                      {f.probe_spec("db"), weir::worker<dependent>("api", weir::sibling<probe>{"db"})});
-  (void)f.find("/sup/db").send(crash{});
+  f.find("/sup/db").send(crash{});
   f.t.run_until_idle();
   auto api = f.t.system.find<dependent>("/sup/api");
   REQUIRE(api);
-  (void)api->send(work{4});
+  api->send(work{4});
   f.t.run_until_idle();
   CHECK(f.j.count("db 40") == 1);
   std::vector<weir::child_info> infos;
@@ -439,8 +439,8 @@ TEST_CASE("a supervisor stopping while a child waits out its back-off releases i
   flags.backoff = weir::backoff{.initial = 1s, .max = 1s, .multiplier = 1.0, .jitter = 0.0, .reset_after = 10s};
   auto sup = f.spawn(flags, f.abc());
   auto b = f.find("/sup/b");
-  (void)b.send(crash{});
-  (void)b.send(work{1});  // waits in b's mailbox during the back-off
+  b.send(crash{});
+  b.send(work{1});  // waits in b's mailbox during the back-off
   f.t.run_until_idle();
   sup.stop();
   f.t.run_until_idle();
@@ -473,7 +473,7 @@ TEST_CASE("a release that a restart overtook still stops the child: the supervis
   fixture f;
   auto sup = f.spawn(flags_for(weir::restart_strategy::one_for_one), {f.probe_spec("a")});
   auto a = f.find("/sup/a");
-  (void)a.send(crash{});
+  a.send(crash{});
   REQUIRE(f.t.run_one());       // a's turn: it crashes and reports its exit
   weir::testing::stall(a);      // a is slow to take the restart the supervisor now sends
   f.t.run_until_idle();
@@ -492,12 +492,12 @@ TEST_CASE("tree_text shows the tree with states, counts, restarts and waits") {
   auto sup = f.spawn(flags_for(weir::restart_strategy::one_for_one), {f.probe_spec("a"), f.probe_spec("b")});
   auto a = f.find("/sup/a");
   auto b = f.find("/sup/b");
-  (void)a.send(work{1});
-  (void)a.send(crash{});
+  a.send(work{1});
+  a.send(crash{});
   f.t.run_until_idle();
   weir::testing::hold(b);
   f.t.run_until_idle();
-  (void)b.send(work{2});
+  b.send(work{2});
   f.t.run_until_idle();
   CHECK(f.t.system.tree_text() ==
         "/sup  idle  handled=0 queued=0\n"
@@ -514,7 +514,7 @@ TEST_CASE("rest_for_one: crashes that arrive during a group restart are settled 
   std::vector<weir::child_spec> children;
   for (const char* name : {"w0", "w1", "w2", "w3"}) children.push_back(f.probe_spec(name));
   auto sup = f.spawn(flags_for(weir::restart_strategy::rest_for_one, 100), std::move(children));
-  for (const char* name : {"/sup/w2", "/sup/w0", "/sup/w1"}) (void)f.find(name).send(crash{});
+  for (const char* name : {"/sup/w2", "/sup/w0", "/sup/w1"}) f.find(name).send(crash{});
   f.t.run_until_idle();
 
   const weir::system_snapshot snap = f.t.system.snapshot();
@@ -526,7 +526,7 @@ TEST_CASE("rest_for_one: crashes that arrive during a group restart are settled 
   // OTP's count: w2's group, then w0's group (w1's exit is settled by it).
   CHECK(snap.find("/sup/w3")->restarts == 2);
   CHECK(snap.find("/sup/w1")->restarts == 1);
-  (void)f.find("/sup/w3").send(work{7});  // the group serves again
+  f.find("/sup/w3").send(work{7});  // the group serves again
   f.t.run_until_idle();
   CHECK(f.j.count("w3 7") == 1);
 }

@@ -39,9 +39,9 @@ TEST_CASE("once-timers fire in deadline order, on the actor, only when time adva
   std::vector<std::string> fired;
   weir::testing::manual_system t;
   auto a = t.system.spawn<timed>("a", fired);
-  (void)a.send(arm_once{30ms, "late"});
-  (void)a.send(arm_once{10ms, "early"});
-  (void)a.send(arm_once{20ms, "middle"});
+  a.send(arm_once{30ms, "late"});
+  a.send(arm_once{10ms, "early"});
+  a.send(arm_once{20ms, "middle"});
   t.run_until_idle();
   CHECK(fired.empty());
   t.advance(15ms);
@@ -55,11 +55,11 @@ TEST_CASE("periodic timers fire once per period elapsed, until cancelled") {
   std::vector<std::string> fired;
   weir::testing::manual_system t;
   auto a = t.system.spawn<timed>("a", fired);
-  (void)a.send(arm_every{10ms, "tick"});
+  a.send(arm_every{10ms, "tick"});
   t.run_until_idle();
   t.advance(35ms);
   CHECK(fired.size() == 3);
-  (void)a.send(cancel_all{});
+  a.send(cancel_all{});
   t.run_until_idle();
   t.advance(100ms);
   CHECK(fired.size() == 3);
@@ -84,7 +84,7 @@ TEST_CASE("a timer cancelled after it fired but before it ran does not run") {
   std::vector<std::string> fired;
   weir::testing::manual_system t;
   auto a = t.system.spawn<pair_actor>("a", fired);
-  (void)a.send(arm_once{});
+  a.send(arm_once{});
   t.run_until_idle();
   CHECK(t.clock->advance(10ms) == 2);  // both fired...
   t.run_until_idle();
@@ -95,7 +95,7 @@ TEST_CASE("a timer that fires after a stop was requested does not run") {
   std::vector<std::string> fired;
   weir::testing::manual_system t;
   auto a = t.system.spawn<timed>("a", fired);
-  (void)a.send(arm_once{10ms, "x"});
+  a.send(arm_once{10ms, "x"});
   t.run_until_idle();
   a.stop();                // queued first...
   t.clock->advance(10ms);  // ...then the timer's signal, behind it
@@ -107,8 +107,8 @@ TEST_CASE("stopping an actor cancels its timers") {
   std::vector<std::string> fired;
   weir::testing::manual_system t;
   auto a = t.system.spawn<timed>("a", fired);
-  (void)a.send(arm_every{5ms, "tick"});
-  (void)a.send(arm_once{50ms, "once"});
+  a.send(arm_every{5ms, "tick"});
+  a.send(arm_once{50ms, "once"});
   t.run_until_idle();
   CHECK(t.clock->pending() == 2);
   a.stop();
@@ -122,8 +122,8 @@ TEST_CASE("manual_clock::advance_to_next steps from deadline to deadline") {
   std::vector<std::string> fired;
   weir::testing::manual_system t;
   auto a = t.system.spawn<timed>("a", fired);
-  (void)a.send(arm_once{30ms, "late"});
-  (void)a.send(arm_once{10ms, "early"});
+  a.send(arm_once{30ms, "late"});
+  a.send(arm_once{10ms, "early"});
   t.run_until_idle();
   const auto start = t.clock->now();
   REQUIRE(t.clock->advance_to_next());

@@ -7,6 +7,7 @@
 #include <weir/detail/links_monitors.hpp>
 #include <weir/detail/log_limiter.hpp>
 #include <weir/detail/edge_book.hpp>
+#include <weir/detail/foreign_penalty.hpp>
 #include <weir/detail/ring_state.hpp>
 #include <weir/detail/scheduler.hpp>
 #include <weir/detail/stop_deadlines.hpp>
@@ -273,7 +274,7 @@ send_result cell::send_on(edge_state& edge, make_node_fn make, void* payload) {
       if (sender != nullptr) {
         sender->extras().penalty_debt += penalty;  // paid after the handler, on the clock
       } else {
-        std::this_thread::sleep_for(penalty);  // not an actor: nothing else to slow down
+        charge_foreign_thread(rt_->clock, penalty);  // not an actor: the thread itself pays
       }
     }
   }
@@ -589,7 +590,7 @@ cell_envelope* cell::next_envelope() {
       // messages wait); while stopping, messages become dead letters.
       const bool user_code = is_running() && !blocked();
       envelope* item = fifos_[control_inbox].pop_front();
-      if (item == nullptr && user_code) item = fifos_[timer_inbox].pop_front();
+      if (item == nullptr && user_code) item = fifos_[callback_inbox].pop_front();
       if (item == nullptr && user_code && !inbox_paused_) item = pop_user_message();
       if (item != nullptr) {
         --local_count_;
@@ -644,9 +645,9 @@ void cell::handle_one(cell_envelope* item) {
     try {
       item->deliver(*this);
     } catch (...) {
-      crash(std::current_exception(), item);  // a timer callback (user code) threw
+      crash(std::current_exception(), item);  // a callback (user code) threw
     }
-    if (item->inbox == timer_inbox) after_user_code();
+    if (item->inbox == callback_inbox) after_user_code();
     return;
   }
   edge_state& edge = *item->edge;
@@ -697,12 +698,9 @@ exit_reason cell::report_crash(std::exception_ptr error, const cell_envelope* cu
     rt_->limited_log->error(key, "weir: actor {} crashed handling {}: {}", path(), type_name(culprit->type()),
                             reason.detail);
   } else {
+    const char* callback = culprit == nullptr ? "on_start" : culprit->callback();
     rt_->limited_log->error(key, "weir: actor {} crashed in {}: {}", path(),
-                            culprit == nullptr ? std::string{"on_start"}
-                            : culprit->type() == typeid(asio_completion) ? std::string{"an Asio completion"}
-                            : culprit->inbox == timer_inbox ? std::string{"a timer callback"}
-                                                            : type_name(culprit->type()),
-                            reason.detail);
+                            callback != nullptr ? std::string{callback} : type_name(culprit->type()), reason.detail);
   }
   return reason;
 }

@@ -1,5 +1,7 @@
 #include <weir/detail/control_signal.hpp>
 
+#include <type_traits>
+
 #include <spdlog/spdlog.h>
 
 #include <new>
@@ -72,6 +74,18 @@ void signal_envelope::deliver(cell& receiver) { std::visit(apply_signal{receiver
 
 const std::type_info& signal_envelope::type() const noexcept {
   return std::visit([](const auto& signal) -> const std::type_info& { return typeid(signal); }, signal_);
+}
+
+const char* signal_envelope::callback() const noexcept {
+  return std::visit(
+      [](const auto& signal) -> const char* {
+        if constexpr (requires { std::decay_t<decltype(signal)>::callback; }) {
+          return std::decay_t<decltype(signal)>::callback;
+        } else {
+          return nullptr;
+        }
+      },
+      signal_);
 }
 
 void signal_envelope::on_undelivered() noexcept { std::visit(settle_undelivered{}, signal_); }

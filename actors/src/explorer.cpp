@@ -66,7 +66,7 @@ std::string check_quiescent(weir::system& sys) {
       return "actor " + actor.path + " is idle with " + std::to_string(actor.queued) +
              " message(s) queued and no turn to run them (a lost wake-up)";
     }
-    for (const inbox_snapshot& in : actor.inboxes) {
+    for (const edge_snapshot& in : actor.edges) {
       if (in.depth != 0) {
         return "edge " + in.edge + " still counts " + std::to_string(in.depth) + " in flight into idle " +
                actor.path + " (credit lost)";

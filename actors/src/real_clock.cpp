@@ -5,6 +5,7 @@
 #include <boost/asio/strand.hpp>
 
 #include <atomic>
+#include <thread>
 
 namespace weir {
 namespace {
@@ -70,6 +71,8 @@ class real_clock final : public clock {
     timer->start(deadline);
     return timer;
   }
+
+  void sleep_for(duration d) override { std::this_thread::sleep_for(d); }
 
  private:
   asio::io_context& io_;

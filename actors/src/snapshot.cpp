@@ -43,9 +43,9 @@ std::uint32_t age_ms(std::int64_t now_ms, std::uint32_t stamp) {
   return age > ahead ? 0 : age;
 }
 
-inbox_snapshot describe_inbox(const edge_state& edge) {
+edge_snapshot describe_edge(const edge_state& edge) {
   const edge_stats stats = edge.stats();
-  inbox_snapshot in;
+  edge_snapshot in;
   in.edge = edge.describe();
   in.carries = edge.carries != nullptr ? type_name(*edge.carries) : std::string{};
   in.policy = edge.policy_text();
@@ -114,8 +114,8 @@ system_snapshot take_snapshot(runtime& rt, const cell& root, const watchdog* lin
     const auto at = index.find(&edge.receiver);  // compares addresses only
     if (at != index.end()) {
       actor_snapshot& a = out.actors[at->second];
-      a.inboxes.push_back(describe_inbox(edge));
-      a.approx_bytes_queued += a.inboxes.back().approx_bytes;
+      a.edges.push_back(describe_edge(edge));
+      a.approx_bytes_queued += a.edges.back().approx_bytes;
       return;
     }
     // Not in the tree: its receiver stopped for good (the edge is closed),

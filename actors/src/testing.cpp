@@ -82,6 +82,28 @@ std::size_t manual_clock::pending() const {
   return due_.size();
 }
 
+void manual_clock::sleep_for(duration d) {
+  if (d < duration::zero()) throw std::invalid_argument("weir::testing::manual_clock::sleep_for: negative duration");
+  duration extra{};
+  {
+    std::lock_guard lock(mutex_);
+    sleeps_.push_back(d);
+    extra = oversleep_;
+  }
+  advance(d + extra);
+}
+
+void manual_clock::oversleep_by(duration extra) {
+  if (extra < duration::zero()) throw std::invalid_argument("weir::testing::manual_clock::oversleep_by: negative duration");
+  std::lock_guard lock(mutex_);
+  oversleep_ = extra;
+}
+
+std::vector<clock::duration> manual_clock::sleeps() const {
+  std::lock_guard lock(mutex_);
+  return sleeps_;
+}
+
 // ---------------------------------------------------------------------------
 // manual_executor
 

@@ -144,7 +144,7 @@ class coordinator : public weir::actor<boom> {
       crash_if_planned();
       weir::handle<worker> w = spawn_linked<worker>("w" + std::to_string(spawned_), board_, settings_.slice);
       board_->add(w);
-      (void)w.send(job{spawned_});
+      w.send(job{spawned_});
       ++spawned_;
     }
     crash_if_planned();
@@ -182,7 +182,7 @@ inline const char* to_string(kill_kind k) {
 /// Kills `c` from outside (crash_mid_spawn needs nothing: it kills itself).
 inline void kill(const weir::handle<coordinator>& c, kill_kind kind) {
   if (kind == kill_kind::stop) c.stop();
-  if (kind == kill_kind::crash_message) (void)c.send(boom{});
+  if (kind == kill_kind::crash_message) c.send(boom{});
 }
 
 /// Manual mode: one deterministic step. One turn if any can run; otherwise

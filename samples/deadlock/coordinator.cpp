@@ -15,7 +15,7 @@ void coordinator::on_start() {
 }
 
 void coordinator::on_message(go&) {
-  if (book_->sent.load() < book_->requests) (void)self().send(pump{});
+  if (book_->sent.load() < book_->requests) self().send(pump{});
 }
 
 void coordinator::on_message(pump&) {
@@ -23,7 +23,7 @@ void coordinator::on_message(pump&) {
   if (id >= book_->requests) return;
   (void)to_worker_.send(request{id, self()});
   book_->sent.store(id + 1);
-  if (id + 1 < book_->requests) (void)self().send(pump{});  // next turn: the next request
+  if (id + 1 < book_->requests) self().send(pump{});  // next turn: the next request
 }
 
 void coordinator::on_message(result& r) {

@@ -101,7 +101,7 @@ int run_scenario(const options& opts) {
     cycle_watch& watch;
     ~unwatch_at_exit() { watch.unwatch(); }
   } unwatch{*watch};
-  (void)c.send(go{});
+  c.send(go{});
   const outcome how = d.manual() ? run_manual(d, c, w, *book) : run_threads(d, *book);
 
   final_state s;

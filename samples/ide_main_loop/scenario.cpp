@@ -29,7 +29,7 @@ template <class Counters, class Handle>
 Counters sync(driver& run, const Handle& to, std::uint64_t target, const std::string& what) {
   std::promise<Counters> reply;
   auto future = reply.get_future();
-  (void)to.send(when_reached<Counters>{target, std::move(reply)});
+  to.send(when_reached<Counters>{target, std::move(reply)});
   return run.wait(future, what);
 }
 
@@ -54,7 +54,7 @@ scenario_result run_scenario(const settings& config, bool manual, std::size_t th
   auto started = system.clock().now();
   std::promise<void> warmed_up;
   auto warm = warmed_up.get_future();
-  (void)client_actor.send(start_stream{loop, std::move(warmed_up)});
+  client_actor.send(start_stream{loop, std::move(warmed_up)});
   run.wait(warm, "warm-up");
   result.phases.push_back(
       {.name = "warm-up", .events = 0, .deliveries = 0, .handled = {}, .rescans = 0, .took = system.clock().now() - started});
@@ -69,11 +69,11 @@ scenario_result run_scenario(const settings& config, bool manual, std::size_t th
   index_counters indexed_before{};
   for (const auto& [name, changes] : script) {
     started = system.clock().now();
-    (void)client_actor.send(enter_phase{static_cast<std::uint32_t>(result.phases.size())});
+    client_actor.send(enter_phase{static_cast<std::uint32_t>(result.phases.size())});
 
     std::promise<phase_emitted> emitted;
     auto emitted_future = emitted.get_future();
-    (void)watcher.send(emit_changes{changes, std::move(emitted)});
+    watcher.send(emit_changes{changes, std::move(emitted)});
     const phase_emitted now = run.wait(emitted_future, name + ": the watcher");
 
     // Each phase is credited with exactly its own work: wait until the main
@@ -95,7 +95,7 @@ scenario_result run_scenario(const settings& config, bool manual, std::size_t th
 
   std::promise<void> drained;
   auto drained_future = drained.get_future();
-  (void)client_actor.send(stop_stream{std::move(drained)});
+  client_actor.send(stop_stream{std::move(drained)});
   run.wait(drained_future, "draining the client's requests");
 
   system.shutdown();

@@ -20,7 +20,7 @@ void coordinator::on_start() {
     const weir::handle<host> h = spawn<host>("host-" + std::to_string(i), i, config_.sink, back);
     edges_.push_back(weir::connect<host_interface>(h, config_.policy));
   }
-  (void)self().send(produce_next{});
+  self().send(produce_next{});
 }
 
 void coordinator::on_message(produce_next&) {
@@ -47,7 +47,7 @@ void coordinator::on_message(produce_next&) {
     fail("host-" + std::to_string(target) + " has stopped before its stream ended");
     return;
   }
-  (void)self().send(produce_next{});
+  self().send(produce_next{});
 }
 
 void coordinator::on_message(host_done& d) {

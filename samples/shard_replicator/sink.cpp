@@ -77,7 +77,7 @@ void sink_connection::on_payload(const error_code& error) {
 
 void sink_connection::finish(std::string error) {
   tally_.error = std::move(error);
-  (void)sink_.send(std::move(tally_));
+  sink_.send(std::move(tally_));
   quit();
 }
 

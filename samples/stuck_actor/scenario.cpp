@@ -61,8 +61,8 @@ weir::handle<T> must_find(weir::system& sys, std::string_view path) {
   return *found;
 }
 
-const weir::inbox_snapshot* inbox_from(const weir::actor_snapshot& a, std::string_view edge) {
-  for (const weir::inbox_snapshot& in : a.inboxes) {
+const weir::edge_snapshot* edge_into(const weir::actor_snapshot& a, std::string_view edge) {
+  for (const weir::edge_snapshot& in : a.edges) {
     if (in.edge == edge) return &in;
   }
   return nullptr;
@@ -88,7 +88,7 @@ void show_suspended_checkout(const weir::system_snapshot& snap, std::vector<std:
   const bool waits_on_edge = checkout != nullptr && checkout->waits.size() == 1 &&
                              checkout->waits.front().kind == weir::wait_kind::credit &&
                              checkout->waits.front().on == orders_edge;
-  const weir::inbox_snapshot* edge = db != nullptr ? inbox_from(*db, orders_edge) : nullptr;
+  const weir::edge_snapshot* edge = db != nullptr ? edge_into(*db, orders_edge) : nullptr;
   if (!waits_on_edge || checkout->state != weir::actor_state::suspended || edge == nullptr || !edge->capacity) {
     failures.push_back(sv(checkout_path) + " should be suspended, waiting for credit on " + sv(orders_edge));
     return;
@@ -102,7 +102,7 @@ std::int64_t show_growing_indexer(const weir::system_snapshot& snap, std::int64_
                                   std::vector<std::string>& failures) {
   const weir::actor_snapshot* indexer = snap.find(indexer_path);
   const std::string flood_edge = sv(collector_path) + " -> " + sv(indexer_path);
-  const weir::inbox_snapshot* edge = indexer != nullptr ? inbox_from(*indexer, flood_edge) : nullptr;
+  const weir::edge_snapshot* edge = indexer != nullptr ? edge_into(*indexer, flood_edge) : nullptr;
   if (edge == nullptr || edge->policy != "unbounded" || indexer->queued < min_depth) {
     failures.push_back(sv(indexer_path) + " should hold " + std::to_string(min_depth) +
                        "+ metrics queued on the plain unbounded edge " + flood_edge);
@@ -136,7 +136,7 @@ stuck_shop::~stuck_shop() {
   // On every path out: a handler blocked on the lock would keep shutdown()
   // from returning, and an unstopped flood would run on to its cap.
   table_lock_->open();
-  if (collector_) (void)collector_.send(stop_flood{});
+  if (collector_) collector_.send(stop_flood{});
   system_->shutdown();
 }
 
@@ -197,8 +197,8 @@ std::vector<std::string> stuck_shop::show() {
 void stuck_shop::release() {
   // Catch up first: it overtakes the backlog (a preferred inbox), so the
   // drain takes milliseconds, not the backlog x 40 us.
-  (void)indexer_.send(catch_up{});
-  (void)collector_.send(stop_flood{});
+  indexer_.send(catch_up{});
+  collector_.send(stop_flood{});
   table_lock_->open();
   std::printf("\nreleased: the db's lock opened, the flood stopped, the indexer told to catch up\n");
   std::fflush(stdout);

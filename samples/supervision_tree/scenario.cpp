@@ -31,7 +31,7 @@ double seconds(weir::clock::duration d) { return std::chrono::duration<double>(d
 snapshot take(driver& run, const weir::handle<reporter>& to) {
   std::promise<snapshot> reply;
   auto future = reply.get_future();
-  (void)to.send(take_snapshot{std::move(reply)});
+  to.send(take_snapshot{std::move(reply)});
   return run.wait(future, "a snapshot of the tree");
 }
 
@@ -57,13 +57,13 @@ void inject(weir::system& system, const std::string& path, const step& s, std::s
     return;
   }
   if (s.what == action::finish) {
-    (void)target->send(finish{});
+    target->send(finish{});
     return;
   }
   for (std::size_t k = 1; k <= s.times; ++k) {
     std::string why = "scripted fault (step " + std::to_string(number);
     if (s.times > 1) why += ", poison message " + std::to_string(k) + " of " + std::to_string(s.times);
-    (void)target->send(fault{why + ")"});
+    target->send(fault{why + ")"});
   }
 }
 

@@ -20,13 +20,13 @@ void station::on_message(fault& f) { throw std::runtime_error(f.why); }
 
 void station::on_message(finish&) { quit(); }
 
-void station::on_message(items_seen& ask) { (void)ask.reply.send(items_); }
+void station::on_message(items_seen& ask) { ask.reply.send(items_); }
 
 void station::pass_on(std::uint64_t n) {
   ++items_;
   // Ad-hoc sends never refuse (unbounded, soft penalty): while `next` is
   // down its items wait in its mailbox for the restart.
-  if (next_) (void)next_.send(item{n});
+  if (next_) next_.send(item{n});
 }
 
 }  // namespace supervision_tree

@@ -280,16 +280,16 @@ void supervisor::on_message(start_child& request) {
     }
   } catch (const std::exception& e) {
     log().warn("{}", e.what());
-    (void)request.reply.send(e.what());
+    request.reply.send(e.what());
     return;
   }
-  (void)request.reply.send(std::string{});
+  request.reply.send(std::string{});
 }
 
 void supervisor::on_message(terminate_child& request) {
   const auto index = index_of(request.name);
   if (!index) {
-    (void)request.reply.send(false);
+    request.reply.send(false);
     return;
   }
   child& c = children_[*index];
@@ -309,14 +309,14 @@ void supervisor::on_message(terminate_child& request) {
       if (!group_.empty()) stop_next_in_group();
       break;
   }
-  (void)request.reply.send(true);
+  request.reply.send(true);
 }
 
 void supervisor::on_message(which_children& request) {
   std::vector<child_info> out;
   out.reserve(children_.size());
   for (const auto& c : children_) out.push_back(info(c));
-  (void)request.reply.send(std::move(out));
+  request.reply.send(std::move(out));
 }
 
 }  // namespace weir

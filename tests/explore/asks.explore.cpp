@@ -27,7 +27,7 @@ class replier : public weir::actor<question, answer_now> {
  public:
   void on_message(question& q) override { pending_ = std::move(q.reply); }
   void on_message(answer_now&) override {
-    if (pending_) (void)pending_.send(42);
+    if (pending_) pending_.send(42);
   }
 
  private:
@@ -69,11 +69,11 @@ weir::testing::scenario ask_race(std::vector<step> script) {
     auto seen = std::make_shared<outcome>();
     auto r = run.system.spawn<replier>("replier");
     auto a = run.system.spawn<asker>("asker", r, seen.get());
-    run.script("begin the ask", [a] { (void)a.send(begin{}); });
+    run.script("begin the ask", [a] { a.send(begin{}); });
     for (step s : script) {
       run.script(name_of(s), [=] {
         switch (s) {
-          case step::answer: (void)r.send(answer_now{}); break;
+          case step::answer: r.send(answer_now{}); break;
           case step::stop_replier: r.stop(); break;
           case step::stop_asker: a.stop(); break;
         }

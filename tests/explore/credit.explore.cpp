@@ -74,10 +74,10 @@ weir::testing::scenario two_senders(credit_case c) {
     run.t.run_until_idle();
 
     for (int i = 0; i < c.gos_each; ++i) {
-      run.script("go p1", [p1] { (void)p1.send(go{}); });
-      run.script("go p2", [p2] { (void)p2.send(go{}); });
+      run.script("go p1", [p1] { p1.send(go{}); });
+      run.script("go p2", [p2] { p2.send(go{}); });
       if (i == 0 && c.event == receiver_event::crash) {
-        run.script("crash consumer", [consumer] { (void)consumer.send(crash{}); });
+        run.script("crash consumer", [consumer] { consumer.send(crash{}); });
       }
       if (i == 0 && c.event == receiver_event::stop) {
         run.script("stop /sup", [sup] { sup.stop(); });
@@ -91,7 +91,7 @@ weir::testing::scenario two_senders(credit_case c) {
                               (c.policy.on_full == weir::overflow_reaction::suspend ? 1 : 0);
     run.invariant("in flight on an edge never exceeds its capacity plus one handler's overdraft", [&sys, most] {
       for (const auto& actor : sys.snapshot().actors) {
-        for (const auto& in : actor.inboxes) {
+        for (const auto& in : actor.edges) {
           if (in.capacity && in.depth > most) {
             return "edge " + in.edge + " holds " + std::to_string(in.depth) + " in flight, more than " +
                    std::to_string(most);

@@ -32,7 +32,7 @@ class cell_value : public weir::actor<set> {
 
 class relayer : public weir::actor<relay> {
  public:
-  void on_message(relay& r) override { (void)r.to.send(set{r.value}); }
+  void on_message(relay& r) override { r.to.send(set{r.value}); }
 };
 
 // Two actors with two messages each and nothing else: with batch = 1 each
@@ -44,8 +44,8 @@ weir::testing::scenario two_independent_actors() {
     auto b = run.system.spawn<cell_value>("b", sink.get());
     run.t.run_until_idle();
     for (int i = 0; i < 2; ++i) {
-      (void)a.send(set{i});
-      (void)b.send(set{i});
+      a.send(set{i});
+      b.send(set{i});
     }
     run.after_shutdown("keep the sink", [sink] { return std::string{}; });
   };
@@ -60,8 +60,8 @@ weir::testing::scenario last_writer_race() {
     auto ra = run.system.spawn<relayer>("ra");
     auto rb = run.system.spawn<relayer>("rb");
     run.t.run_until_idle();
-    (void)ra.send(relay{target, 1});
-    (void)rb.send(relay{target, 2});
+    ra.send(relay{target, 1});
+    rb.send(relay{target, 2});
     run.at_quiescence("b's value lands last", [last] {
       return *last == 2 ? std::string{} : "the value is " + std::to_string(*last);
     });
@@ -117,8 +117,8 @@ TEST_CASE("the explorer reports a schedule that never goes quiet as a livelock")
         struct tick {};
         class ticker : public weir::actor<tick> {
          public:
-          void on_start() override { (void)self().send(tick{}); }
-          void on_message(tick&) override { (void)self().send(tick{}); }
+          void on_start() override { self().send(tick{}); }
+          void on_message(tick&) override { self().send(tick{}); }
         };
         (void)run.system.spawn<ticker>("ticker");
       },

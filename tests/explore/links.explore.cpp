@@ -79,13 +79,13 @@ weir::testing::scenario links_and_monitors(std::vector<step> script, bool trap) 
     for (step s : script) {
       run.script(name_of(s), [=] {
         switch (s) {
-          case step::crash_monitored: (void)monitored.send(crash{}); break;
-          case step::crash_linked: (void)linked.send(crash{}); break;
-          case step::crash_peer: (void)peer.send(crash{}); break;
+          case step::crash_monitored: monitored.send(crash{}); break;
+          case step::crash_linked: linked.send(crash{}); break;
+          case step::crash_peer: peer.send(crash{}); break;
           case step::stop_peer: peer.stop(); break;
           case step::stop_watcher: w.stop(); break;
-          case step::watch_peer: (void)w.send(watch{peer}); break;
-          case step::link_peer: (void)w.send(link_to{peer}); break;
+          case step::watch_peer: w.send(watch{peer}); break;
+          case step::link_peer: w.send(link_to{peer}); break;
         }
       });
       watched |= s == step::watch_peer;

@@ -61,7 +61,7 @@ weir::testing::scenario ordered_shutdown(shutdown_case c) {
 
     if (c.stuck >= 0) run.script("c" + std::to_string(c.stuck) + " gets stuck", [h = kids[c.stuck]] { weir::testing::stall(h); });
     if (!c.system_shutdown) run.script("stop /sup", [sup] { sup.stop(); });
-    if (c.crashes >= 0) run.script("crash c" + std::to_string(c.crashes), [h = kids[c.crashes]] { (void)h.send(crash{}); });
+    if (c.crashes >= 0) run.script("crash c" + std::to_string(c.crashes), [h = kids[c.crashes]] { h.send(crash{}); });
     if (c.stuck >= 0) run.script("c" + std::to_string(c.stuck) + " gets unstuck", [h = kids[c.stuck]] { weir::testing::unstall(h); });
 
     auto expected_order = [c] {

@@ -72,7 +72,7 @@ weir::testing::scenario supervision(supervision_case c) {
       auto child = run.system.find<crasher>("/sup/" + name);
       REQUIRE(child.has_value());
       run.script("crash " + name, [child = *child, sent] {
-        (void)child.send(crash{});
+        child.send(crash{});
         ++*sent;
       });
     }

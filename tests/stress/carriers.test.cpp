@@ -50,7 +50,7 @@ TEST_CASE("stress: pulses fired from another thread are all counted, in far fewe
   weir::test::countdown done(1);
   auto c = sys.spawn<pulse_counter>("counter", n, done);
   weir::pulse_edge<tick> bell(c);
-  for (std::uint64_t i = 0; i < n; ++i) (void)bell.fire();
+  for (std::uint64_t i = 0; i < n; ++i) bell.fire();
   done.wait();  // every pulse's count arrived
   sys.shutdown();
   const auto s = bell.stats();
@@ -119,7 +119,7 @@ struct get_double {
 
 class doubler : public weir::actor<get_double> {
  public:
-  void on_message(get_double& q) override { (void)q.reply.send(q.n * 2); }
+  void on_message(get_double& q) override { q.reply.send(q.n * 2); }
 };
 
 struct start {};
@@ -176,7 +176,7 @@ TEST_CASE("stress: many askers, many asks across threads: every ask ends exactly
   std::vector<weir::handle<asker>> all;
   for (int i = 0; i < askers; ++i) {
     all.push_back(sys.spawn<asker>("asker-" + std::to_string(i), d, per_asker, done));
-    (void)all.back().send(start{});
+    all.back().send(start{});
   }
   done.wait();
   for (auto& a : all) CHECK(a.pending_asks() == 0);

@@ -79,7 +79,7 @@ class sender : public weir::actor<go> {
       keyed_.emplace_back(to_[i], weir::keyed_merge{.key_bound = 8});
     }
     counts_->resize(to_.size());
-    (void)self().send(go{});
+    self().send(go{});
   }
   void on_message(go&) override {
     for (int i = 0; i < 32 && left_ > 0; ++i, --left_) {
@@ -101,7 +101,7 @@ class sender : public weir::actor<go> {
       if (r == weir::send_result::closed) ++(*counts_)[at].closed;
     }
     if (left_ > 0) {
-      (void)self().send(go{});
+      self().send(go{});
     } else {
       done_->arrive();
     }

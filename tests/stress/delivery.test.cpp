@@ -63,7 +63,7 @@ class producer : public weir::actor<go> {
       if (sinks_[to].send(item{id_, seq_[to]++}) == weir::send_result::closed) closed_.fetch_add(1);
     }
     if (next_ < targets_.size()) {
-      (void)self().send(go{});
+      self().send(go{});
     } else {
       quit();
     }
@@ -110,7 +110,7 @@ TEST_CASE("stress: every message is delivered exactly once, in per-sender order"
   }
   for (std::uint32_t p = 0; p < producers_n; ++p) {
     auto prod = sys.spawn<producer>("producer-" + std::to_string(p), p, sinks, targets[p], closed);
-    (void)prod.send(go{});
+    prod.send(go{});
   }
   all_received.wait();
   // A sink arrives inside its last handler; handled() counts handlers that
@@ -186,7 +186,7 @@ TEST_CASE("stress: with crashes injected, sent = handled + dead letters, exactly
     for (std::size_t i = 0; i < targets_n; ++i) targets.push_back(sys.spawn<fragile>("fragile-" + std::to_string(i), 5000));
     weir::test::countdown sent(flooders_n);
     for (std::size_t f = 0; f < flooders_n; ++f) {
-      (void)sys.spawn<flooder>("flooder-" + std::to_string(f), targets, per_flooder, refused, sent).send(go{});
+      sys.spawn<flooder>("flooder-" + std::to_string(f), targets, per_flooder, refused, sent).send(go{});
     }
     sent.wait();
     sys.shutdown();  // whatever is still queued becomes a dead letter
@@ -220,7 +220,7 @@ class churner : public weir::actor<spawn_wave> {
       quit();
       return;
     }
-    for (int i = 0; i < 3; ++i) (void)spawn<churner>("c" + std::to_string(i), nullptr).send(spawn_wave{w.depth - 1});
+    for (int i = 0; i < 3; ++i) spawn<churner>("c" + std::to_string(i), nullptr).send(spawn_wave{w.depth - 1});
     if (done_ != nullptr) done_->arrive();
   }
 
@@ -237,7 +237,7 @@ TEST_CASE("stress: spawning and stopping under load leaves nothing behind") {
   config.threads = 4;
   weir::system sys(config);
   weir::test::countdown spawned(roots);
-  for (std::size_t r = 0; r < roots; ++r) (void)sys.spawn<churner>("root-" + std::to_string(r), &spawned).send(spawn_wave{5});
+  for (std::size_t r = 0; r < roots; ++r) sys.spawn<churner>("root-" + std::to_string(r), &spawned).send(spawn_wave{5});
   spawned.wait();
   sys.shutdown();  // stops every subtree that is still alive, children first
   CHECK(sys.live_actors() == 0);

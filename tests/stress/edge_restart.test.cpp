@@ -59,14 +59,14 @@ class restless_sender : public weir::actor<go> {
  public:
   restless_sender(weir::handle<counting_sink> to, tally* t, std::uint64_t quota, std::uint64_t crash_every)
       : to_(weir::connect(to, weir::bounded{.capacity = 8})), tally_(t), quota_(quota), crash_every_(crash_every) {}
-  void on_start() override { (void)self().send(go{}); }
+  void on_start() override { self().send(go{}); }
   void on_message(go&) override {
     if (tally_->sent >= quota_) return;  // a go from before a restart, once the work is done
     for (int i = 0; i < 16 && tally_->sent < quota_; ++i) {
       (void)to_.send(item{static_cast<std::uint32_t>(i)});
       ++tally_->sent;
     }
-    if (tally_->sent < quota_) (void)self().send(go{});
+    if (tally_->sent < quota_) self().send(go{});
     if (++tally_->batches % crash_every_ == 0) throw std::runtime_error("restless");
   }
 

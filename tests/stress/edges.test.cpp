@@ -66,7 +66,7 @@ class producer : public weir::actor<pump, wire> {
   void on_message(wire& w) override { out_ = weir::connect(w.next, weir::bounded{.capacity = 8, .on_full = weir::overflow_reaction::suspend}); }
   void on_message(pump&) override {
     for (int i = 0; i < 16 && sent_ < total_; ++i) (void)out_.send(item{sent_++});
-    if (sent_ < total_) (void)self().send(pump{});
+    if (sent_ < total_) self().send(pump{});
   }
 
  private:
@@ -89,13 +89,13 @@ TEST_CASE("stress: a chain of bounded edges delivers everything in order while s
   weir::handle<item_port> next = end;
   for (int i = 0; i < 6; ++i) {
     auto r = sys.spawn<relay>("relay-" + std::to_string(i));
-    (void)r.send(wire{next});
+    r.send(wire{next});
     next = r;
     relays.push_back(r);
   }
   auto p = sys.spawn<producer>("producer", total);
-  (void)p.send(wire{next});
-  (void)p.send(pump{});
+  p.send(wire{next});
+  p.send(pump{});
   done.wait();
   sys.shutdown();
   CHECK(end.handled() == total);

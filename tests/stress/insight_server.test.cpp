@@ -71,9 +71,9 @@ TEST_CASE("stress: the insight server samples and serves while actors run, spawn
   for (std::size_t i = 0; i < pairs; ++i) {
     auto a = sys.spawn<player>("a" + std::to_string(i), &started, &done);
     auto b = sys.spawn<player>("b" + std::to_string(i), &started, &done);
-    (void)a.send(partner{b});
-    (void)b.send(partner{a});
-    (void)a.send(ball{bounces});
+    a.send(partner{b});
+    b.send(partner{a});
+    a.send(ball{bounces});
   }
 
   started.wait();  // spawn returns before the parent has linked the child: then snapshots list it
@@ -82,7 +82,7 @@ TEST_CASE("stress: the insight server samples and serves while actors run, spawn
   std::thread churn([&] {  // the tree changes under the server's walks
     for (std::size_t i = 0; !stop.load(); ++i) {
       auto s = sys.spawn<sink>("churn" + std::to_string(i % 4));
-      for (int k = 0; k < 10; ++k) (void)s.send(item{});
+      for (int k = 0; k < 10; ++k) s.send(item{});
       s.stop();
       (void)sys.wait_for(s);
     }

@@ -58,9 +58,9 @@ TEST_CASE("stress: monitors set while their targets stop fire exactly once; wait
   auto w = sys.spawn<watcher>("watcher", &downs, &all);
   for (std::size_t i = 0; i < rounds; ++i) {
     auto t = sys.spawn<target>("t" + std::to_string(i));
-    (void)t.send(ping{});
+    t.send(ping{});
     t.stop();                 // races with the monitor below
-    (void)w.send(watch{t});
+    w.send(watch{t});
     if (i % 2 == 0) CHECK(sys.wait_for(t).kind == weir::exit_kind::shutdown);  // also races with the stop
   }
   all.wait();

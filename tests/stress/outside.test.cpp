@@ -45,11 +45,11 @@ class accountant : public weir::actor<get_total, add, flush> {
     if (keeper_) {
       kept_.push_back(std::move(q.reply));
     } else {
-      (void)q.reply.send(total_);
+      q.reply.send(total_);
     }
   }
   void on_message(flush&) override {
-    for (auto& token : kept_) (void)token.send(total_);
+    for (auto& token : kept_) token.send(total_);
     kept_.clear();
   }
 
@@ -78,7 +78,7 @@ TEST_CASE("stress: requests from plain threads are all answered; timed-out ones 
   const std::size_t per_thread = weir::test::scaled(2'000);
   weir::system sys(quiet());
   auto acc = sys.spawn<accountant>("acc", false);
-  (void)acc.send(add{42});
+  acc.send(add{42});
   std::atomic<std::size_t> right{0};
   std::vector<std::thread> callers;
   for (int c = 0; c < 3; ++c) {
@@ -106,11 +106,11 @@ TEST_CASE("stress: requests from plain threads are all answered; timed-out ones 
     }
   }
   CHECK(sys.pending_requests() == 0);
-  (void)keeper.send(flush{});  // now every kept token answers, too late
+  keeper.send(flush{});  // now every kept token answers, too late
   // FIFO from this thread: once this request is kept and flushed, the
   // earlier flush has run.
   std::future<int> marker = sys.request(keeper, get_total{}, 60s);
-  (void)keeper.send(flush{});
+  keeper.send(flush{});
   CHECK(marker.get() == 0);
   CHECK(sys.late_request_replies() == kept);
 }
@@ -157,7 +157,7 @@ TEST_CASE("stress: wait_for_path wakes on the link of each awaited child, starte
   }
   std::thread starter([&] {
     for (std::size_t i = 0; i < rounds; ++i) {
-      (void)sup.send(weir::start_child{weir::worker<idle>("c" + std::to_string(i)), {}});
+      sup.send(weir::start_child{weir::worker<idle>("c" + std::to_string(i)), {}});
     }
   });
   starter.join();

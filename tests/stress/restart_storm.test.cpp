@@ -92,7 +92,7 @@ class storm_producer : public weir::actor<go> {
         stats_out_(stats_out), rng_(id), seq_(workers_.size(), 0) {}
   void on_start() override {
     for (auto& w : workers_) edges_.push_back(weir::connect(w, weir::bounded{.capacity = 16}));
-    (void)self().send(go{});
+    self().send(go{});
   }
   void on_message(go&) override {
     for (int i = 0; i < 64 && left_ > 0; ++i, --left_) {
@@ -108,7 +108,7 @@ class storm_producer : public weir::actor<go> {
       }
       if (r != weir::send_result::ok) sent_->not_ok.fetch_add(1);
     }
-    if (left_ > 0) (void)self().send(go{});
+    if (left_ > 0) self().send(go{});
   }
   void on_stop() override {
     for (auto& e : edges_) stats_out_->push_back(e.stats());

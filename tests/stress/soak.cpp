@@ -414,7 +414,7 @@ class producer : public weir::actor<go> {
   void on_start() override {
     book_->who = path();
     for (const auto& t : targets_) book_->open(t, t.path().starts_with("/root/esc/"));
-    (void)self().send(go{});
+    self().send(go{});
   }
   void on_message(go&) override {
     for (int i = 0; i < 64; ++i) {
@@ -426,7 +426,7 @@ class producer : public weir::actor<go> {
     if (stop_->load(std::memory_order_acquire)) {
       stopped_->arrive();
     } else {
-      (void)self().send(go{});
+      self().send(go{});
     }
   }
 
@@ -710,7 +710,7 @@ int run(const options& opt) {
       v.require(a.restarts == 0, a.path + " gave up and was restarted " + ull(a.restarts) + " times");
     }
     if (!a.path.starts_with("/root/") || a.path == esc_worker) continue;
-    for (const auto& in : a.inboxes) {
+    for (const auto& in : a.edges) {
       if (!in.edge.starts_with("ad hoc")) continue;
       v.require(in.depth == 0 && in.sent == in.handled + in.refused + in.dropped + in.coalesced + in.dead_lettered,
                 in.edge + ": the ad-hoc edge does not balance");

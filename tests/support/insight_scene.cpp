@@ -102,26 +102,26 @@ insight_scene::insight_scene(std::shared_ptr<spdlog::logger> logger)
   t.run_until_idle();
   auto a = t.system.find<probe>("/sup/a");
   if (!a) throw std::logic_error("insight_scene: /sup/a did not start");
-  (void)a->send(crash{});
+  a->send(crash{});
   t.run_until_idle();
 
   auto prod = t.system.spawn<producer>("producer");
   auto cons = t.system.spawn<consumer>("consumer");
   t.run_until_idle();
   weir::testing::hold(cons);
-  (void)prod.send(start_burst{cons, 3});
+  prod.send(start_burst{cons, 3});
 
   auto m = t.system.spawn<mute>("mute");
   auto ask = t.system.spawn<asker>("asker");
-  (void)ask.send(ask_it{m});
+  ask.send(ask_it{m});
 
   auto left = t.system.spawn<node>("left");
   auto right = t.system.spawn<node>("right");
-  (void)left.send(wire{right});
-  (void)right.send(wire{left});
+  left.send(wire{right});
+  right.send(wire{left});
   t.run_until_idle();
-  (void)left.send(kick{});
-  (void)right.send(kick{});
+  left.send(kick{});
+  right.send(kick{});
   t.run_until_idle();
 
   {
@@ -129,7 +129,7 @@ insight_scene::insight_scene(std::shared_ptr<spdlog::logger> logger)
     auto gone = t.system.spawn<consumer>("gone");
     auto outside = weir::connect(gone, weir::bounded{.capacity = 2});
     (void)outside.send(item{1});
-    (void)gone.send(item{2});
+    gone.send(item{2});
     t.run_until_idle();
     gone.stop();
     t.run_until_idle();

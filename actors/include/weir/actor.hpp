@@ -149,7 +149,7 @@ class actor_base {
         [g = std::move(on_error)](std::uint8_t error) mutable { g(static_cast<ask_error>(error)); });
     request.reply = reply_to<reply_type>(detail::cell_ptr(&cell_), id);
     // If the receiver has stopped, the request dies with its token: on_error(no_reply) follows.
-    (void)to.send(std::move(request));
+    to.send(std::move(request));
   }
 
   /// Calls `on_fire` once, `after` from now, as a turn of this actor; `after`

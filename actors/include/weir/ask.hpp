@@ -53,8 +53,9 @@ inline void require_positive_timeout(clock::duration timeout, std::string_view w
 template <class R>
 class reply_signal final : public cell_envelope {
  public:
-  reply_signal(std::uint64_t id, R value) : cell_envelope(timer_inbox), id_(id), value_(std::move(value)) {}
+  reply_signal(std::uint64_t id, R value) : cell_envelope(callback_inbox), id_(id), value_(std::move(value)) {}
   void deliver(cell& asker) override { asker.complete_ask(id_, &value_); }
+  [[nodiscard]] const char* callback() const noexcept override { return "an ask continuation (reply)"; }
   [[nodiscard]] const std::type_info& type() const noexcept override { return typeid(R); }
 
  private:

@@ -39,6 +39,12 @@ class clock {
   /// only hand work over (weir's callbacks enqueue a message), never block.
   [[nodiscard]] virtual std::shared_ptr<armed_timer> arm(time_point deadline, duration period,
                                                          std::function<void()> fire) = 0;
+
+  /// Blocks the calling thread for at least `d` of this clock's time. Only a
+  /// thread that is not an actor ever sleeps (to pay a soft penalty, see
+  /// foreign_penalty.hpp); actors wait on timers instead. The manual clock
+  /// moves its time forward instead of blocking.
+  virtual void sleep_for(duration d) = 0;
 };
 
 /// The production clock: std::chrono::steady_clock, timers on `io`.

@@ -44,7 +44,7 @@ class pulse_state final : public carrier_state {
         make_(route.first) {}
   static std::string kind_text() { return "pulse"; }
 
-  send_result fire() {
+  [[nodiscard]] send_result fire() {
     sent.fetch_add(1, std::memory_order_relaxed);
     if (pending_.fetch_add(1, std::memory_order_acq_rel) != 0) {
       coalesced.fetch_add(1, std::memory_order_relaxed);  // rides on the delivery already waiting
@@ -73,7 +73,7 @@ class latest_state final : public carrier_state {
         make_(route.first) {}
   static std::string kind_text() { return "latest"; }
 
-  send_result send(M value) {
+  [[nodiscard]] send_result send(M value) {
     sent.fetch_add(1, std::memory_order_relaxed);
     {
       std::lock_guard lock(mutex_);
@@ -116,7 +116,7 @@ class keyed_state final : public carrier_state {
         bound_(policy.key_bound) {}
   static std::string kind_text(keyed_merge policy) { return "keyed(" + std::to_string(policy.key_bound) + ")"; }
 
-  send_result changed(Key key) {
+  [[nodiscard]] send_result changed(Key key) {
     sent.fetch_add(1, std::memory_order_relaxed);
     {
       std::lock_guard lock(mutex_);

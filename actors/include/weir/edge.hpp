@@ -11,6 +11,7 @@
 
 #include <stdexcept>
 #include <string>
+#include <type_traits>
 #include <typeinfo>
 #include <utility>
 
@@ -88,7 +89,7 @@ class edge {
   /// rvalue argument is left intact. Throws std::logic_error on an empty edge.
   template <class M>
     requires accepts<Interface, M>
-  send_result send(M&& message) {
+  [[nodiscard]] send_result send(M&& message) {
     if (state_ == nullptr) throw std::logic_error("weir::edge::send on an empty edge");
     return to_.send_via(*state_, std::forward<M>(message));
   }
@@ -111,18 +112,16 @@ class edge {
   detail::edge_state* state_ = nullptr;
 };
 
-/// Opens an edge to `to` for all its messages.
-template <class Interface>
-edge<Interface> connect(const handle<Interface>& to, edge_policy policy) {
-  return edge<Interface>(to, std::move(policy));
-}
-
-/// Opens an edge to `to` for the messages of `Narrow` only, e.g.
+/// Opens an edge to `to` for all its messages (`weir::connect(worker, policy)`),
+/// or for the messages of `Narrow` only, e.g.
 /// `weir::connect<weir::interface<job>>(worker, weir::bounded{.capacity = 8})`.
-template <class Narrow, class Interface>
-  requires accepts_all_of<Interface, Narrow>
-edge<Narrow> connect(const handle<Interface>& to, edge_policy policy) {
-  return edge<Narrow>(to, std::move(policy));
+/// One template, not two overloads: with two, naming the handle's own
+/// interface as `Narrow` matched both and was ambiguous.
+template <class Narrow = void, class Interface>
+  requires(std::is_void_v<Narrow> || accepts_all_of<Interface, Narrow>)
+edge<std::conditional_t<std::is_void_v<Narrow>, Interface, Narrow>> connect(const handle<Interface>& to,
+                                                                              edge_policy policy) {
+  return {to, std::move(policy)};
 }
 
 }  // namespace weir

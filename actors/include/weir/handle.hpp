@@ -97,8 +97,10 @@ class handle {
   /// Queues `message` in the inbox that accepts its type. Only types the
   /// interface declares compile. An rvalue is moved into its node, an lvalue
   /// copied once; after that the message is only ever moved.
-  /// Returns `closed` if the actor has stopped (the message is then counted
-  /// as a dead letter). Throws std::logic_error on an empty handle.
+  /// Returns `ok`, or `closed` if the actor has stopped (the message is then
+  /// counted as a dead letter): it never refuses, so it is fire-and-forget,
+  /// `h.send(m);`, and may still be looked at. Throws std::logic_error on an
+  /// empty handle.
   template <class M>
     requires accepts<Interface, M>
   send_result send(M&& message) const {
@@ -174,7 +176,7 @@ class handle {
   /// runtime by address and moved from only if it is accepted; an lvalue is
   /// copied first.
   template <class M>
-  send_result send_via(detail::edge_state& edge, M&& message) const {
+  [[nodiscard]] send_result send_via(detail::edge_state& edge, M&& message) const {
     using message_type = std::remove_cvref_t<M>;
     const auto make = factories_.make[detail::position_of<message_type, detail::messages_of<Interface>>::value];
     edge.note_message_bytes(sizeof(detail::cell_envelope) + sizeof(message_type));

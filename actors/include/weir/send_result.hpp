@@ -10,7 +10,13 @@ namespace weir {
 /// a message is either accepted, or the result says where it went. When the
 /// result is `would_block` or `dropped`, the message passed as an rvalue was
 /// not moved from: the caller still holds it, intact.
-enum class [[nodiscard]] send_result : std::uint8_t {
+///
+/// Which sends must be looked at is decided per send, not by this type: a
+/// send that can refuse (edge::send: a bounded edge answers `would_block` or
+/// `dropped`) is [[nodiscard]]; a send that can only answer `ok` or `closed`
+/// (handle::send, reply_to::send, pulse/latest/keyed edges) is fire-and-forget
+/// like Erlang's `!`, since `closed` is already counted as a dead letter.
+enum class send_result : std::uint8_t {
   ok,           ///< queued in the receiver's inbox
   closed,       ///< the receiver has stopped; the message was counted as a dead letter
   would_block,  ///< a bounded edge had no credit (reaction `fail`, or a blocking send timed out)

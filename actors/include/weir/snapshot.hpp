@@ -43,10 +43,10 @@ constexpr std::string_view to_string(actor_state s) noexcept {
   return "?";
 }
 
-/// One edge into an actor: its inbox as one sender sees it, with the edge's
-/// policy, credit and counters (see edge_stats for their meaning). Capacity
-/// and credit belong to edges, so an actor's inbox is reported per edge.
-struct inbox_snapshot {
+/// One edge into an actor, with its policy, credit and counters (see
+/// edge_stats for their meaning). Capacity and credit belong to edges, not
+/// to inboxes, so what waits for an actor is reported per edge.
+struct edge_snapshot {
   std::string edge;         ///< "/sender -> /receiver", "ad hoc -> /receiver", "(outside) -> /receiver"
   std::string carries;      ///< the message interface the edge was opened for ("" for ad hoc: all)
   std::string policy;       ///< "bounded(16, suspend)", "unbounded", "unbounded(penalty)", "pulse", ...
@@ -71,13 +71,13 @@ struct inbox_snapshot {
 /// the rest are summed as "(other closed edges)". Edges that carried
 /// nothing are left out.
 ///
-/// With the live actors' inboxes they account for every message sent on
+/// With the live actors' edges they account for every message sent on
 /// any edge in the system's run: summed over both, the law of edge_stats
 /// holds.
 struct closed_edge_snapshot {
-  std::string edge;         ///< as inbox_snapshot::edge; or "(other closed edges)"
-  std::string carries;      ///< as inbox_snapshot::carries
-  std::string policy;       ///< as inbox_snapshot::policy
+  std::string edge;         ///< as edge_snapshot::edge; or "(other closed edges)"
+  std::string carries;      ///< as edge_snapshot::carries
+  std::string policy;       ///< as edge_snapshot::policy
   std::uint64_t edges = 0;  ///< how many closed edges this entry sums
   /// Their counters summed; depth is what edges into stopped receivers still
   /// hold (0 once those are gone); credits is -1: a closed edge has none.
@@ -95,8 +95,8 @@ struct actor_snapshot {
   /// While running: the message type being handled, and for how long.
   std::string handling;
   std::chrono::milliseconds handling_for{0};
-  std::vector<inbox_snapshot> inboxes;  ///< edges into it that are still open or hold messages
-  std::int64_t queued = 0;              ///< user messages not yet consumed, all inboxes
+  std::vector<edge_snapshot> edges;  ///< edges into it that are still open or hold messages
+  std::int64_t queued = 0;            ///< user messages not yet consumed, all edges and inboxes
   std::uint64_t approx_bytes_queued = 0;
   std::uint64_t handled = 0;
   std::uint64_t dead_letters = 0;

@@ -137,7 +137,7 @@ class system {
     std::future<reply_type> reply = pending->future();
     open_request(pending, timeout);
     message.reply = reply_to<reply_type>(std::shared_ptr<detail::reply_sink<reply_type>>(pending));
-    (void)to.send(std::move(message));  // a stopped target drops it with its token: no_reply
+    to.send(std::move(message));  // a stopped target drops it with its token: no_reply
     return reply;
   }
 

@@ -45,21 +45,21 @@ std::int64_t age_ms(clock::time_point since, clock::time_point now) {
 
 }  // namespace
 
-json::value to_json(const inbox_snapshot& inbox) {
+json::value to_json(const edge_snapshot& edge) {
   json::object o;
-  o["edge"] = text(inbox.edge);
-  o["carries"] = text(inbox.carries);
-  o["policy"] = text(inbox.policy);
-  o["depth"] = inbox.depth;
-  o["capacity"] = optional_int(inbox.capacity);
-  o["credits"] = optional_int(inbox.credits);
-  o["sent"] = inbox.sent;
-  o["handled"] = inbox.handled;
-  o["refused"] = inbox.refused;
-  o["dropped"] = inbox.dropped;
-  o["coalesced"] = inbox.coalesced;
-  o["dead_lettered"] = inbox.dead_lettered;
-  o["approx_bytes"] = inbox.approx_bytes;
+  o["edge"] = text(edge.edge);
+  o["carries"] = text(edge.carries);
+  o["policy"] = text(edge.policy);
+  o["depth"] = edge.depth;
+  o["capacity"] = optional_int(edge.capacity);
+  o["credits"] = optional_int(edge.credits);
+  o["sent"] = edge.sent;
+  o["handled"] = edge.handled;
+  o["refused"] = edge.refused;
+  o["dropped"] = edge.dropped;
+  o["coalesced"] = edge.coalesced;
+  o["dead_lettered"] = edge.dead_lettered;
+  o["approx_bytes"] = edge.approx_bytes;
   return o;
 }
 
@@ -100,7 +100,7 @@ json::value to_json(const actor_snapshot& actor, clock::time_point now) {
   o["state"] = text(to_string(actor.state));
   o["handling"] = text(actor.handling);
   o["handling_for_ms"] = actor.handling_for.count();
-  o["inboxes"] = array_of(actor.inboxes, [](const inbox_snapshot& in) { return to_json(in); });
+  o["edges"] = array_of(actor.edges, [](const edge_snapshot& in) { return to_json(in); });
   o["queued"] = actor.queued;
   o["approx_bytes_queued"] = actor.approx_bytes_queued;
   o["handled"] = actor.handled;

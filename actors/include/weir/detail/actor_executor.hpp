@@ -26,12 +26,13 @@ template <class Function>
 class completion_node final : public cell_envelope {
  public:
   completion_node(Function&& fn, std::uint32_t generation)
-      : cell_envelope(timer_inbox), fn_(std::move(fn)), generation_(generation) {}
+      : cell_envelope(callback_inbox), fn_(std::move(fn)), generation_(generation) {}
   void deliver(cell& receiver) override {
     // An escaping exception is the actor's crash (see cell::handle_one).
     if (receiver.is_running() && receiver.restarts() == generation_) std::move(fn_)();
   }
   [[nodiscard]] const std::type_info& type() const noexcept override { return typeid(asio_completion); }
+  [[nodiscard]] const char* callback() const noexcept override { return "an Asio completion"; }
 
  private:
   Function fn_;

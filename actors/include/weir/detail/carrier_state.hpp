@@ -68,7 +68,7 @@ class carrier_state : public edge_state {
 
  protected:
   /// Queues the carrier (the caller saw that it was not queued).
-  send_result post_carrier() { return receiver.post_carrier(*this, node_); }
+  [[nodiscard]] send_result post_carrier() { return receiver.post_carrier(*this, node_); }
 
   /// Builds the real message node and runs its handler now.
   static void deliver_now(cell& receiver, make_node_fn make, void* payload) {

@@ -45,6 +45,10 @@ class cell_envelope : public envelope {
   virtual void deliver(cell& receiver) = 0;
   /// The payload's type, for logs and insight.
   [[nodiscard]] virtual const std::type_info& type() const noexcept = 0;
+  /// For an envelope of the callback inbox, the user code delivering it runs
+  /// ("a timer callback", "an ask continuation (reply)"...), so that a crash
+  /// log names what threw; null for messages and control signals.
+  [[nodiscard]] virtual const char* callback() const noexcept { return nullptr; }
 
   /// Called when the runtime is done with the envelope (handled or
   /// discarded). Most envelopes are deleted; a coalescing edge's node is
@@ -154,7 +158,7 @@ class cell : public run_node {
   /// Sends the message at `payload` on `edge` (which must lead here), applying
   /// the edge's policy: credit, overflow reaction, soft penalty. `payload` is
   /// moved from only if the result is `ok` or `closed`.
-  send_result send_on(edge_state& edge, make_node_fn make, void* payload);
+  [[nodiscard]] send_result send_on(edge_state& edge, make_node_fn make, void* payload);
   /// The edge ad-hoc sends (handle::send) travel on: unbounded with the soft
   /// penalty. Made on first use.
   edge_state& adhoc_edge();
@@ -164,7 +168,7 @@ class cell : public run_node {
   /// run dry: it must not be checked for credit after the handler.
   void forget_dry(const edge_state& edge) noexcept;
   /// Queues the carrier node of a carrier edge (see carrier_state.hpp).
-  send_result post_carrier(edge_state& edge, cell_envelope& carrier) noexcept;
+  [[nodiscard]] send_result post_carrier(edge_state& edge, cell_envelope& carrier) noexcept;
   /// Counts `n` messages that died with this actor without an envelope of
   /// their own (a carrier edge's buffer, a reply to a stopped asker).
   void count_dead_letters(std::uint64_t n) noexcept;
@@ -332,7 +336,7 @@ class cell : public run_node {
   friend struct turn_scope;
   friend class handler_stamp;
 
-  send_result enqueue_user(cell_envelope* message) noexcept;
+  [[nodiscard]] send_result enqueue_user(cell_envelope* message) noexcept;
   void after_user_code();
   void suspend_on(edge_state& edge);
   bool suspend_on_first_dry_edge();

@@ -18,8 +18,9 @@ namespace weir::detail {
 /// control_signal.cpp) applies it to the receiving cell on its strand.
 ///
 /// A signal waits in the control inbox (it acts even while the actor is
-/// suspended, paused or held) unless it declares `inbox = timer_inbox`: those
-/// run user code, so they wait like user code does.
+/// suspended, paused or held) unless it declares `inbox = callback_inbox`:
+/// those run user code, so they wait like user code does, and name that code
+/// (`callback`) for the crash log.
 namespace signals {
 
 struct stop {
@@ -73,18 +74,21 @@ struct linked_stop {
 
 /// For the behaviour's on_down.
 struct down_notice {
-  static constexpr inbox_index inbox = timer_inbox;
+  static constexpr inbox_index inbox = callback_inbox;
+  static constexpr const char* callback = "on_down";
   down notice;
 };
 
 /// For the behaviour's on_linked_exit (it traps exits).
 struct linked_exit_notice {
-  static constexpr inbox_index inbox = timer_inbox;
+  static constexpr inbox_index inbox = callback_inbox;
+  static constexpr const char* callback = "on_linked_exit";
   linked_exit notice;
 };
 
 struct timer_fired {
-  static constexpr inbox_index inbox = timer_inbox;
+  static constexpr inbox_index inbox = callback_inbox;
+  static constexpr const char* callback = "a timer callback";
   std::shared_ptr<timer_state> timer;
 };
 
@@ -106,7 +110,8 @@ struct penalty_paid {};
 /// An ask ended without a reply (timeout, or the token was dropped). It runs
 /// the asker's error continuation: user code.
 struct ask_failed {
-  static constexpr inbox_index inbox = timer_inbox;
+  static constexpr inbox_index inbox = callback_inbox;
+  static constexpr const char* callback = "an ask continuation (failed)";
   std::uint64_t id;
   std::uint8_t error;
 };
@@ -128,6 +133,8 @@ class signal_envelope : public cell_envelope {
   void deliver(cell& receiver) override;
   /// The signal's own type (signals::stop, ...), for logs and the watchdog.
   [[nodiscard]] const std::type_info& type() const noexcept override;
+  /// The user code a callback-inbox signal runs; null for control signals.
+  [[nodiscard]] const char* callback() const noexcept override;
   /// What a signal the receiver will never handle still owes (an adoption
   /// aborts its child, a watch fires at once, ...).
   void on_undelivered() noexcept override;

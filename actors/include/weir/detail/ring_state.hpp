@@ -25,7 +25,7 @@ class ring_state final : public carrier_state {
   ~ring_state() override;
 
   /// Sender: takes `node` (made for this edge's receiver) into the ring.
-  send_result accept(cell_envelope* node);
+  [[nodiscard]] send_result accept(cell_envelope* node);
 
   void deliver_pending(cell& receiver) override;
   [[nodiscard]] const std::type_info& message_type() const noexcept override { return typeid(ring_state); }

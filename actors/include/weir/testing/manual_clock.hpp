@@ -8,6 +8,7 @@
 #include <memory>
 #include <mutex>
 #include <utility>
+#include <vector>
 
 namespace weir::testing {
 
@@ -37,6 +38,16 @@ class manual_clock final : public clock {
   /// Timers armed and not cancelled (once-timers that fired are gone).
   [[nodiscard]] std::size_t pending() const;
 
+  /// Does not block: records `d` (see sleeps()) and advances time by `d`
+  /// plus the oversleep set below, firing what falls due, as a real sleep
+  /// would have let time pass.
+  void sleep_for(duration d) override;
+  /// Every later sleep_for lasts `extra` (>= 0) longer than asked, like an
+  /// OS sleep rounded up by timer slack.
+  void oversleep_by(duration extra);
+  /// The durations asked of sleep_for, in order.
+  [[nodiscard]] std::vector<duration> sleeps() const;
+
  private:
   class entry;
   // Keyed by (deadline, arming sequence): iteration order is firing order.
@@ -48,6 +59,8 @@ class manual_clock final : public clock {
   time_point now_;
   std::uint64_t sequence_ = 0;
   std::map<key, std::shared_ptr<entry>> due_;
+  duration oversleep_{};
+  std::vector<duration> sleeps_;
 };
 
 }  // namespace weir::testing

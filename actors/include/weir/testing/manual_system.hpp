@@ -13,7 +13,7 @@ namespace weir::testing {
 ///
 ///     weir::testing::manual_system t;
 ///     auto counter = t.system.spawn<counter_actor>("counter");
-///     (void)counter.send(add{2});
+///     counter.send(add{2});
 ///     t.run_until_idle();            // every turn that can run, runs
 ///     t.advance(std::chrono::seconds(1)); // fire due timers, then run them
 ///

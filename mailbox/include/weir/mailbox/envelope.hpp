@@ -9,12 +9,14 @@
 namespace weir {
 
 /// Index of an inbox within one actor. The first two are the runtime's:
-/// control signals (stop, child exits, adoption, credit) and timer firings,
-/// kept apart because timers run user code and must wait while the actor is
-/// suspended; user inboxes follow, in priority order.
+/// control signals (stop, child exits, adoption, credit) and callbacks into
+/// user code that are not messages (timer firings, ask replies and failures,
+/// down and linked-exit notices), kept apart because callbacks run user code
+/// and must wait while the actor is suspended; user inboxes follow, in
+/// priority order.
 using inbox_index = std::uint8_t;
 inline constexpr inbox_index control_inbox = 0;
-inline constexpr inbox_index timer_inbox = 1;
+inline constexpr inbox_index callback_inbox = 1;
 inline constexpr inbox_index first_user_inbox = 2;
 
 /// True for inboxes that hold user messages (counted, dead-lettered).

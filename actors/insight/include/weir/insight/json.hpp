@@ -19,7 +19,7 @@ namespace weir::insight {
 /// - a wait's start becomes its age at `now` (`waits[].for_ms`, never
 ///   negative), so the JSON needs no clock to be read;
 /// - enums are their to_string() text ("waiting-reply", "long_wait");
-/// - a value the snapshot leaves out (an inbox's capacity and credits on an
+/// - a value the snapshot leaves out (an edge's capacity and credits on an
 ///   edge that is not bounded; a cycle member's depth and capacity for a
 ///   reply wait) is null;
 /// - ids are integers, 0 meaning "none" exactly as in the snapshot (the
@@ -29,7 +29,7 @@ namespace weir::insight {
 /// Pure functions of their arguments: any thread.
 [[nodiscard]] boost::json::value to_json(const system_snapshot& snapshot, clock::time_point now);
 [[nodiscard]] boost::json::value to_json(const actor_snapshot& actor, clock::time_point now);
-[[nodiscard]] boost::json::value to_json(const inbox_snapshot& inbox);
+[[nodiscard]] boost::json::value to_json(const edge_snapshot& edge);
 /// Its totals flattened beside the label: `edges`, `depth`, `sent`, ...,
 /// `suspensions` and `suspended_ms` (no credits: a closed edge has none).
 [[nodiscard]] boost::json::value to_json(const closed_edge_snapshot& closed);

@@ -8,7 +8,7 @@ namespace weir::insight {
 /// One self-contained HTML document (styles and script inline, nothing
 /// loaded from elsewhere) that polls /snapshot.json and /history.json every
 /// second and draws the actor tree with states, sparklines of queue depth,
-/// what each actor waits on or handles, its inboxes on demand, the standing
+/// what each actor waits on or handles, the edges into it on demand, the standing
 /// cycles, the lints and the system's counters. Every text from the system
 /// is inserted as text, never as markup: actor names cannot inject script.
 inline constexpr std::string_view page = R"weir-page(<!doctype html>
@@ -55,7 +55,7 @@ main { padding: 16px 20px 28px; max-width: 1600px; margin: 0 auto; }
   border: 1px solid var(--line); background: var(--bg); color: var(--text); width: 220px; }
 .empty { color: var(--muted); padding: 14px; }
 table { width: 100%; border-collapse: collapse; }
-/* Fixed columns: an opened inbox table scrolls inside its row instead of widening the tree. */
+/* Fixed columns: an opened edge table scrolls inside its row instead of widening the tree. */
 table.actors { table-layout: fixed; }
 .scroll { overflow-x: auto; }
 .nowrap { white-space: nowrap; }
@@ -84,8 +84,8 @@ td.queued { white-space: nowrap; }
 .spark { display: inline-block; vertical-align: middle; }
 .spark polyline { fill: none; stroke: var(--accent); stroke-width: 1.5; }
 .spark .area { fill: rgba(47, 111, 222, .12); stroke: none; }
-tr.inboxes > td { background: var(--bg); padding: 8px 14px 12px 40px; }
-tr.inboxes table td, tr.inboxes table th { padding: 4px 8px; font-size: 12px; }
+tr.edges > td { background: var(--bg); padding: 8px 14px 12px 40px; }
+tr.edges table td, tr.edges table th { padding: 4px 8px; font-size: 12px; }
 .item { padding: 10px 14px; border-bottom: 1px solid var(--line); }
 .item:last-child { border-bottom: 0; }
 .item .title { display: flex; gap: 8px; align-items: center; font-weight: 600; margin-bottom: 4px; flex-wrap: wrap; }
@@ -202,15 +202,15 @@ function activity(a) {
   return el("td", {class: "activity"}, parts);
 }
 
-function inboxTable(a) {
-  if (a.inboxes.length === 0) return el("div", {class: "empty"}, "No open edges into this actor.");
+function edgeTable(a) {
+  if (a.edges.length === 0) return el("div", {class: "empty"}, "No open edges into this actor.");
   const head = ["edge", "carries", "policy", "depth", "capacity", "credits", "sent", "handled", "refused", "dropped",
     "coalesced", "dead-lettered", "~bytes"];
   const numeric = new Set(["depth", "capacity", "credits", "sent", "handled", "refused", "dropped", "coalesced",
     "dead-lettered", "~bytes"]);
   return el("div", {class: "scroll"}, el("table", {},
     el("thead", {}, el("tr", {}, head.map(h => el("th", {class: numeric.has(h) ? "num" : ""}, h)))),
-    el("tbody", {}, a.inboxes.map(i => el("tr", {},
+    el("tbody", {}, a.edges.map(i => el("tr", {},
       el("td", {class: "mono nowrap"}, i.edge), el("td", {class: "mono", title: i.carries}, shortType(i.carries) || "any"),
       el("td", {class: "mono nowrap"}, i.policy),
       [i.depth, i.capacity, i.credits, i.sent, i.handled, i.refused, i.dropped, i.coalesced, i.dead_lettered,
@@ -248,7 +248,7 @@ function renderActors(s, h) {
       el("td", {class: "num queued"}, sparkline(series.get(a.id)), el("span", {class: "qn"}, num(a.queued))),
       el("td", {class: "num"}, a.restarts > 0 ? num(a.restarts) : "\u2013"),
       activity(a)));
-    if (open) rows.push(el("tr", {class: "inboxes"}, el("td", {colspan: 6}, inboxTable(a))));
+    if (open) rows.push(el("tr", {class: "edges"}, el("td", {colspan: 6}, edgeTable(a))));
   }
   if (shown > MAX_ROWS) {
     rows.push(el("tr", {}, el("td", {colspan: 6, class: "empty"}, "\u2026 and " + num(shown - MAX_ROWS) +
