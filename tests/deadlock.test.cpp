@@ -76,8 +76,7 @@ struct fixture {
   weir::testing::manual_system t;
 
   weir::system_config config(weir::deadlock_remedy remedy) {
-    weir::system_config c;
-    c.logger = capture.logger;
+    weir::system_config c = capture.config();
     c.deadlock = remedy;
     c.on_deadlock = [this](const weir::deadlock_report& r) { reports.push_back(r); };
     return c;

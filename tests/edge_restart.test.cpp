@@ -80,17 +80,10 @@ constexpr const char* feeder_edge = "/sup/feeder -> /sink";
 
 struct fixture {
   weir::test::log_capture capture;  // crashes log errors: keep them out of the test output
-  weir::testing::manual_system t{config()};
+  weir::testing::manual_system t{capture.config()};
   feeder_plan plan;
   weir::handle<sink> sink_h;
   weir::handle<feeder> feeder_h;
-
-  static weir::system_config quiet(const weir::test::log_capture& capture) {
-    weir::system_config c;
-    c.logger = capture.logger;
-    return c;
-  }
-  weir::system_config config() { return quiet(capture); }
 
   /// /sink at the top, /sup/feeder (permanent, one_for_one) feeding it.
   void start(int intensity = 10) {

@@ -72,8 +72,7 @@ struct fixture {
   explicit fixture(weir::insight_config insight = {}) : t(config(std::move(insight))) {}
 
   weir::system_config config(weir::insight_config insight) {
-    weir::system_config c;
-    c.logger = capture.logger;
+    weir::system_config c = capture.config();
     insight.on_lint = [this](const weir::lint& l) { raised.push_back(l); };
     c.insight = std::move(insight);
     return c;

@@ -315,9 +315,7 @@ TEST_CASE("a wait's age is measured at `now` and never negative") {
 
 TEST_CASE("an empty system is an object with empty lists") {
   weir::test::log_capture capture;
-  weir::system_config c;
-  c.logger = capture.logger;
-  weir::testing::manual_system t(c);
+  weir::testing::manual_system t(capture.config());
   const json::value v = weir::insight::snapshot_json(t.system);
   CHECK(v.at("actors").as_array().empty());
   CHECK(v.at("cycles").as_array().empty());

@@ -83,12 +83,7 @@ class linker : public weir::actor<link_to, unlink_from, crash> {
 struct fixture {
   weir::test::log_capture capture;
   journal j;
-  weir::testing::manual_system t{config()};
-  weir::system_config config() {
-    weir::system_config c;
-    c.logger = capture.logger;
-    return c;
-  }
+  weir::testing::manual_system t{capture.config()};
   weir::handle<probe> spawn_probe(const std::string& name) {
     auto p = t.system.spawn<probe>(name, name, &j);
     t.run_until_idle();

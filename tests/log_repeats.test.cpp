@@ -100,9 +100,8 @@ struct system_fixture {
   weir::testing::manual_system t;
 
   weir::system_config config(weir::deadlock_remedy remedy) {
-    weir::system_config c;
     capture.logger->set_level(spdlog::level::info);  // what a service logs by default
-    c.logger = capture.logger;
+    weir::system_config c = capture.config();
     c.deadlock = remedy;
     c.on_deadlock = [this](const weir::deadlock_report&) { ++deadlock_calls; };
     return c;
@@ -327,8 +326,7 @@ TEST_CASE("crash keys are not merged: two actors, and two exception types of one
 
 TEST_CASE("dead letters to a stopped actor are logged (at debug) once per actor and type, then counted") {
   weir::test::log_capture capture;  // at debug
-  weir::system_config c;
-  c.logger = capture.logger;
+  weir::system_config c = capture.config();
   weir::testing::manual_system t(c);
   auto d = t.system.spawn<node>("d");
   t.run_until_idle();
@@ -370,8 +368,7 @@ class feeder : public weir::actor<feed> {
 TEST_CASE("a lint that clears and comes back is logged once, then counted; on_lint hears of every raise") {
   weir::test::log_capture capture;
   std::vector<weir::lint> raised;
-  weir::system_config c;
-  c.logger = capture.logger;
+  weir::system_config c = capture.config();
   c.insight.wait_threshold = 1s;
   c.insight.quiescence_threshold = 1h;
   c.insight.on_lint = [&](const weir::lint& l) { raised.push_back(l); };

@@ -24,13 +24,8 @@ namespace {
 struct fixture {
   weir::test::log_capture capture;
   journal j;
-  weir::testing::manual_system t{config()};
+  weir::testing::manual_system t{capture.config()};
 
-  weir::system_config config() {
-    weir::system_config c;
-    c.logger = capture.logger;
-    return c;
-  }
   weir::handle<probe> find(const std::string& path) {
     auto h = t.system.find<probe>(path);
     REQUIRE_MESSAGE(h.has_value(), path << " should be alive");

@@ -84,13 +84,8 @@ weir::ask_failed failure_of(std::future<R>& f) {
 
 struct fixture {
   weir::test::log_capture capture;
-  weir::testing::manual_system t{config()};
+  weir::testing::manual_system t{capture.config()};
 
-  weir::system_config config() {
-    weir::system_config c;
-    c.logger = capture.logger;
-    return c;
-  }
 };
 
 }  // namespace

@@ -23,13 +23,8 @@ namespace {
 struct fixture {
   weir::test::log_capture capture;
   journal j;
-  weir::testing::manual_system t{config()};
+  weir::testing::manual_system t{capture.config()};
 
-  weir::system_config config() {
-    weir::system_config c;
-    c.logger = capture.logger;
-    return c;
-  }
   weir::child_spec probe_spec(const std::string& name) { return weir::worker<probe>(name, name, &j); }
   std::vector<weir::child_spec> abc() { return {probe_spec("a"), probe_spec("b"), probe_spec("c")}; }
   weir::handle<probe> find(const std::string& path) {
