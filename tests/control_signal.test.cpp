@@ -45,6 +45,6 @@ TEST_CASE("control signals: signals that run user code wait in the timer inbox, 
 TEST_CASE("control signals: an envelope names the signal it carries, for logs and the watchdog") {
   const envelope_ptr down(new signal_envelope(signals::down_notice{}));
   CHECK(down->type() == typeid(signals::down_notice));
-  const envelope_ptr stop(new stop_signal(exit_reason{exit_kind::normal, {}}));
+  const envelope_ptr stop(new signal_envelope(signals::stop{exit_reason{exit_kind::normal, {}}}));
   CHECK(stop->type() == typeid(signals::stop));
 }

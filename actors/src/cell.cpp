@@ -347,7 +347,7 @@ void cell::after_user_code() {
     paused_flag_.store(true, std::memory_order_release);
     const clock::duration debt = std::exchange(extras_->penalty_debt, clock::duration::zero());
     extras().penalty_timer = rt_->clock->arm(rt_->clock->now() + debt, clock::duration::zero(), [self = cell_ptr(this)] {
-      self->enqueue_system(new penalty_paid_signal());
+      post_signal(*self, "end the penalty pause of", signals::penalty_paid{});
     });
   }
 }
@@ -918,7 +918,7 @@ void cell::abort_unstarted() {
 void cell::notify_parent_and_release() {
   if (parent_ != nullptr) {
     cell_ptr parent = parent_;
-    parent->enqueue_system(new child_stopped_signal(cell_ptr(this)));
+    post_signal(*parent, "report the stop of a child to", signals::child_stopped{cell_ptr(this)});
     return;  // *this may be gone now
   }
   std::shared_ptr<runtime> rt = rt_;

@@ -143,19 +143,6 @@ class signal_envelope : public cell_envelope {
   control_signal signal_;
 };
 
-/// An envelope built from one signal's fields, for call sites that queue it
-/// themselves: `enqueue_system(new stop_signal(reason))`.
-template <class Signal>
-class envelope_of final : public signal_envelope {
- public:
-  template <class... Args>
-  explicit envelope_of(Args&&... args) : signal_envelope(Signal{std::forward<Args>(args)...}) {}
-};
-
-using stop_signal = envelope_of<signals::stop>;
-using child_stopped_signal = envelope_of<signals::child_stopped>;
-using penalty_paid_signal = envelope_of<signals::penalty_paid>;
-
 /// Queues `signal` to `to`. For noexcept paths (credit, stop, releases):
 /// running out of memory for it is logged, not thrown; `what` names the
 /// action for that log line. If `to`'s mailbox is closed the signal is
