@@ -292,11 +292,7 @@ bool scheduler::park(worker& self) {
   }
   // Last look, after registering: a schedule() that missed us is visible now.
   if (any_work_visible() || stopping_.load(std::memory_order_seq_cst)) {
-    std::lock_guard lock(idle_mutex_);
-    if (auto at = std::find(idle_.begin(), idle_.end(), &self); at != idle_.end()) {
-      idle_.erase(at);
-      idle_count_.fetch_sub(1, std::memory_order_seq_cst);
-    } else {
+    if (!leave_idle(self)) {
       // Someone already took us off and will (or did) ring our word.
       self.wake_word.wait(0, std::memory_order_seq_cst);
       self.wake_word.store(0, std::memory_order_relaxed);
@@ -307,13 +303,18 @@ bool scheduler::park(worker& self) {
   self.wake_word.wait(0, std::memory_order_seq_cst);
   self.wake_word.store(0, std::memory_order_relaxed);
   if (stopping_.load(std::memory_order_seq_cst)) {
-    std::lock_guard lock(idle_mutex_);
-    if (auto at = std::find(idle_.begin(), idle_.end(), &self); at != idle_.end()) {
-      idle_.erase(at);
-      idle_count_.fetch_sub(1, std::memory_order_seq_cst);
-    }
+    (void)leave_idle(self);  // stop() rings every worker without taking it off
     return any_work_visible();
   }
+  return true;
+}
+
+bool scheduler::leave_idle(worker& self) noexcept {
+  std::lock_guard lock(idle_mutex_);
+  const auto at = std::find(idle_.begin(), idle_.end(), &self);
+  if (at == idle_.end()) return false;
+  idle_.erase(at);
+  idle_count_.fetch_sub(1, std::memory_order_seq_cst);
   return true;
 }
 

@@ -10,8 +10,8 @@ namespace weir::detail {
 
 class cell;
 
-/// In manual mode a cell's turn is not posted to its strand but queued here,
-/// so that a test decides which ready actor runs next: the manual executor
+/// In manual mode a cell's turn does not go to the scheduler but is queued
+/// here, so that a test decides which ready actor runs next: the manual executor
 /// takes the oldest (FIFO, what a thread pool does on one thread), the
 /// schedule explorer (weir/testing/explorer.hpp) any of them.
 ///

@@ -9,7 +9,6 @@
 #include <functional>
 #include <memory>
 #include <mutex>
-#include <string>
 #include <thread>
 #include <vector>
 
@@ -104,6 +103,8 @@ class scheduler {
   bool any_work_visible() const noexcept;
   /// Parks `self` until woken; false when the scheduler stops.
   bool park(worker& self);
+  /// Takes `self` off the idle list; false if a waker already had.
+  bool leave_idle(worker& self) noexcept;
   void wake_one() noexcept;
 
   run_fn run_;
