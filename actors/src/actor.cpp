@@ -1,5 +1,6 @@
 #include <weir/actor.hpp>
 #include <weir/detail/duration_text.hpp>
+#include <weir/detail/supervision_port.hpp>
 
 #include <stdexcept>
 
@@ -54,7 +55,7 @@ void actor_base::link_cell(detail::cell& peer) {
 
 void actor_base::on_supervised_exit(detail::cell& child, const exit_reason& reason) {
   (void)reason;
-  child.release_later();
+  detail::supervision_port::release_child(child);
 }
 
 detail::watcher detail::down_notice_to(cell& watcher_cell, std::uint64_t ref) {

@@ -1,8 +1,8 @@
 #include <weir/actor.hpp>
 #include <weir/detail/cell.hpp>
 #include <weir/detail/ask_book.hpp>
-#include <weir/detail/child_names.hpp>
 #include <weir/detail/control_signal.hpp>
+#include <weir/detail/crash_report.hpp>
 #include <weir/detail/duration_text.hpp>
 #include <weir/detail/links_monitors.hpp>
 #include <weir/detail/log_limiter.hpp>
@@ -12,7 +12,6 @@
 #include <weir/detail/scheduler.hpp>
 #include <weir/detail/stop_deadlines.hpp>
 #include <weir/detail/timer_set.hpp>
-#include <weir/detail/tree_guard.hpp>
 #include <weir/detail/type_name.hpp>
 #include <weir/mailbox/fair_picker.hpp>
 
@@ -150,10 +149,10 @@ void cell::sender_continues() noexcept {
 // Construction and reference counting.
 
 cell::cell(std::shared_ptr<runtime> rt, cell_ptr parent, std::string name, std::size_t user_inboxes)
-    : id_(rt->next_id.fetch_add(1, std::memory_order_relaxed)),
+    : tree_node(std::move(name)),
+      id_(rt->next_id.fetch_add(1, std::memory_order_relaxed)),
       rt_(std::move(rt)),
       parent_(std::move(parent)),
-      name_(std::move(name)),
       fifos_(user_inboxes + first_user_inbox) {
   last_progress_ms_.store(static_cast<std::uint32_t>(rt_->coarse_ms.load(std::memory_order_relaxed)),
                           std::memory_order_relaxed);
@@ -163,7 +162,7 @@ cell::~cell() {
   // Normally everything was drained at stop; a cell whose spawn failed in
   // the actor's constructor may still hold messages nobody could send yet.
   close_mailbox();
-  if (named_.load(std::memory_order_relaxed)) parent_->free_child_name(*this);  // never launched
+  if (holds_name()) parent_->free_child_name(*this);  // never launched
   if (edge_state* adhoc = adhoc_edge_.load(std::memory_order_acquire)) adhoc->release_owner();
 }
 
@@ -192,7 +191,7 @@ cell_ptr cell::make_guardian(const std::shared_ptr<runtime>& rt) {
 
 std::string cell::path() const {
   if (parent_ == nullptr) return "";  // the guardian is the root, "/"
-  return parent_->path() + "/" + name_;
+  return parent_->path() + "/" + name();
 }
 
 void cell::attach_behavior(std::unique_ptr<actor_base> behavior) noexcept {
@@ -686,23 +685,17 @@ void cell::crash(std::exception_ptr error, const cell_envelope* culprit) {
   begin_stop(report_crash(error, culprit));
 }
 
+crash_report cell::crashes() const noexcept { return crash_report{rt_->crashes, *rt_->limited_log}; }
+
 exit_reason cell::report_crash(std::exception_ptr error, const cell_envelope* culprit) {
-  exit_reason reason = exit_reason::from_exception(error);
-  rt_->crashes.fetch_add(1, std::memory_order_relaxed);
-  const std::string key = log_keys::crash("crash", path(), reason);  // a crash loop logs once, then its count
-  if (culprit != nullptr && is_user_inbox(culprit->inbox)) {
+  const bool user_message = culprit != nullptr && is_user_inbox(culprit->inbox);
+  if (user_message) {
     // The message that crashed the actor is dead-lettered, never retried.
     dead_letters_.fetch_add(1, std::memory_order_relaxed);
     rt_->dead_letters.fetch_add(1, std::memory_order_relaxed);
     culprit->edge->dead_lettered.fetch_add(1, std::memory_order_relaxed);
-    rt_->limited_log->error(key, "weir: actor {} crashed handling {}: {}", path(), type_name(culprit->type()),
-                            reason.detail);
-  } else {
-    const char* callback = culprit == nullptr ? "on_start" : culprit->callback();
-    rt_->limited_log->error(key, "weir: actor {} crashed in {}: {}", path(),
-                            callback != nullptr ? std::string{callback} : type_name(culprit->type()), reason.detail);
   }
-  return reason;
+  return crashes().record("crash", path(), crash_report::what_threw(culprit, user_message), error);
 }
 
 // Refuses every later push and turns whatever is still queued into dead
@@ -761,41 +754,37 @@ void cell::adopt(const cell_ptr& child) {
 
 std::vector<cell_ptr> cell::children() const {
   std::vector<cell_ptr> out;
-  tree_guard guard(tree_lock_);
-  for (cell* c = first_child_; c != nullptr; c = c->next_sibling_) out.emplace_back(c);
+  tree_.for_each([&out](tree_node& child) { out.emplace_back(&static_cast<cell&>(child)); });
   return out;
 }
 
 cell_ptr cell::child_named(std::string_view name) const {
-  tree_guard guard(tree_lock_);
-  for (cell* c = first_child_; c != nullptr; c = c->next_sibling_) {
-    if (c->name_ == name && c->named_.load(std::memory_order_relaxed) && c->current_phase() != phase::stopped) {
-      return cell_ptr(c);
+  cell_ptr found;
+  tree_.for_each([&](tree_node& node) {
+    auto& child = static_cast<cell&>(node);
+    if (!found && child.name() == name && child.holds_name() && child.current_phase() != phase::stopped) {
+      found = cell_ptr(&child);
     }
-  }
-  return nullptr;
+  });
+  return found;
 }
+
+void cell::reserve_child_name(cell& child) {
+  if (!tree_.reserve_name(child)) {
+    throw std::invalid_argument("weir::spawn: " + child.path() +
+                                " is already taken by a live actor (names are unique among live siblings)");
+  }
+}
+
+void cell::free_child_name(cell& child) noexcept { tree_.free_name(child); }
 
 void cell::link_child(cell& child) noexcept {
   intrusive_ptr_add_ref(&child);
-  tree_guard guard(tree_lock_);
-  child.prev_sibling_ = last_child_;
-  child.next_sibling_ = nullptr;
-  if (last_child_ != nullptr) {
-    last_child_->next_sibling_ = &child;
-  } else {
-    first_child_ = &child;
-  }
-  last_child_ = &child;
+  tree_.link(child);
 }
 
 void cell::unlink_child(cell& child, bool release) noexcept {
-  {
-    tree_guard guard(tree_lock_);
-    (child.prev_sibling_ != nullptr ? child.prev_sibling_->next_sibling_ : first_child_) = child.next_sibling_;
-    (child.next_sibling_ != nullptr ? child.next_sibling_->prev_sibling_ : last_child_) = child.prev_sibling_;
-    child.prev_sibling_ = child.next_sibling_ = nullptr;
-  }
+  tree_.unlink(child);
   if (release) intrusive_ptr_release(&child);
 }
 
@@ -837,13 +826,13 @@ void cell::begin_stop(exit_reason reason) {
 }
 
 void cell::stop_next_child() {
-  if (last_child_ == nullptr) {
+  if (tree_.empty()) {
     finish_stop();
     return;
   }
   // Newest first, one at a time: each confirms with child_stopped. A child
   // already stopping on its own will confirm anyway: no need to ask.
-  cell& child = *last_child_;
+  cell& child = static_cast<cell&>(*tree_.newest());
   const phase state = child.current_phase();
   if (state == phase::exited) {
     child.release_later();  // a supervised child waiting for a decision: final now
@@ -858,10 +847,7 @@ void cell::finish_stop() {
     try {
       behavior_->on_stop();
     } catch (...) {
-      exit_reason thrown = exit_reason::from_exception(std::current_exception());
-      rt_->crashes.fetch_add(1, std::memory_order_relaxed);
-      rt_->limited_log->error(log_keys::crash("on_stop", path(), thrown), "weir: actor {} crashed in on_stop: {}",
-                              path(), thrown.detail);
+      exit_reason thrown = crashes().record("on_stop", path(), "crashed in on_stop", std::current_exception());
       if (!extras().reason.is_crash()) extras().reason = std::move(thrown);
     }
   }
@@ -1108,10 +1094,7 @@ void cell::restart(behavior_factory& make) {
     behavior_ = std::move(fresh);
   } catch (...) {
     // It could not even be built: an exit like any other, for the supervisor.
-    extras().reason = exit_reason::from_exception(std::current_exception());
-    rt_->crashes.fetch_add(1, std::memory_order_relaxed);
-    rt_->limited_log->error(log_keys::crash("restart-failed", path(), extras().reason),
-                            "weir: actor {} could not be restarted: {}", path(), extras().reason.detail);
+    extras().reason = crashes().record("restart-failed", path(), "could not be restarted", std::current_exception());
     post_signal(*parent_, "report the exit of", signals::child_exited{cell_ptr(this), extras().reason});
     return;
   }

@@ -1,4 +1,5 @@
 #include <weir/detail/control_signal.hpp>
+#include <weir/detail/supervision_port.hpp>
 
 #include <type_traits>
 
@@ -53,7 +54,7 @@ struct settle_undelivered {
   // closed; nobody will unlink it now, so drop the link's reference here.
   void operator()(signals::child_stopped& s) const noexcept { intrusive_ptr_release(s.child.get()); }
   // The parent is gone (it cut this child off): nobody will restart it.
-  void operator()(signals::child_exited& s) const noexcept { s.child->release_later(); }
+  void operator()(signals::child_exited& s) const noexcept { supervision_port::release_child(*s.child); }
   // The target had stopped for good: the watch fires at once.
   void operator()(signals::watch& s) const noexcept { s.observer.notify(*s.target, s.target->last_reason()); }
   // Linked to an actor already stopped: the peer learns its exit at once.

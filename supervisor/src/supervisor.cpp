@@ -2,7 +2,6 @@
 
 #include <weir/detail/duration_text.hpp>
 #include <weir/detail/log_limiter.hpp>
-#include <weir/detail/type_name.hpp>
 
 #include <spdlog/logger.h>
 
@@ -36,22 +35,12 @@ void supervisor::on_start() {
 // Builds the child's behaviour in a new cell under this supervisor, and
 // launches it. We run our own turn, so the child is linked before it runs.
 void supervisor::start_fresh(child& c) {
-  detail::cell& self = own_cell();
-  detail::cell_ptr cell = detail::make_cell(self.rt_shared(), detail::cell_ptr(&self), c.spec.name, c.spec.inboxes);
-  {
-    detail::construction_scope scope(*cell);
-    std::unique_ptr<actor_base> behavior = c.spec.start(self);
-    if (!behavior) throw std::invalid_argument("child '" + c.spec.name + "': factory returned no actor");
-    if (typeid(*behavior) != *c.spec.type) {
-      throw std::invalid_argument("child '" + c.spec.name + "': factory made a " +
-                                  detail::type_name(typeid(*behavior)) + ", not a " +
-                                  detail::type_name(*c.spec.type));
-    }
-    cell->attach_behavior(std::move(behavior));
-  }
-  cell->make_supervised(c.spec.shutdown.timeout, c.spec.shutdown.brutal);
-  detail::cell::hand_to_parent(cell);
-  c.cell = std::move(cell);
+  c.cell = port().start_child(detail::child_start{.name = c.spec.name,
+                                                  .inboxes = c.spec.inboxes,
+                                                  .type = c.spec.type,
+                                                  .shutdown_timeout = c.spec.shutdown.timeout,
+                                                  .brutal = c.spec.shutdown.brutal},
+                              c.spec.start);
   c.state = child_state::running;
   c.purpose = stop_purpose::none;
   c.started_at = clock().now();
@@ -60,11 +49,11 @@ void supervisor::start_fresh(child& c) {
 void supervisor::on_supervised_exit(detail::cell& exited, const exit_reason& reason) {
   const auto index = index_of(exited);
   if (!index) {  // not ours any more (terminated and forgotten)
-    exited.release_later();
+    detail::supervision_port::release_child(exited);
     return;
   }
   child& c = children_[*index];
-  if (exited.is_cut_off()) c.cell.reset();  // it releases itself when it finally stops; a restart needs a new cell
+  if (detail::supervision_port::is_cut_off(exited)) c.cell.reset();  // it releases itself when it finally stops; a restart needs a new cell
   if (!group_.empty() && c.purpose != stop_purpose::terminate) {
     c.state = child_state::exited;  // a group that takes it in later has nothing to stop
     if (std::find(group_.begin(), group_.end(), c.spec.name) != group_.end()) {
@@ -95,9 +84,9 @@ void supervisor::handle_exit(std::size_t index, const exit_reason& reason) {
     return;
   }
   if (!note_restart(c, reason)) return;  // gave up: this supervisor is stopping
-  own_cell().rt().limited_log->info(detail::log_keys::of("restart", path() + "/" + c.spec.name),  // a restart loop
-                                    "weir: {} restarts {} ({}; {})", path(), c.spec.name, reason.to_string(),
-                                    to_string(flags_.strategy));
+  port().limited_log().info(detail::log_keys::of("restart", path() + "/" + c.spec.name),  // a restart loop
+                            "weir: {} restarts {} ({}; {})", path(), c.spec.name, reason.to_string(),
+                            to_string(flags_.strategy));
   std::vector<std::string> members;
   const std::size_t first = flags_.strategy == restart_strategy::one_for_all ? 0 : index;
   const std::size_t last = flags_.strategy == restart_strategy::one_for_one ? index + 1 : children_.size();
@@ -130,9 +119,9 @@ bool supervisor::note_restart(const child& c, const exit_reason& reason) {
                           " restarts within " + milliseconds_text(flags_.period) + " (at most " +
                           std::to_string(flags_.intensity) + "); last: " + path() + "/" + c.spec.name + " " +
                           reason.to_string()};
-  own_cell().rt().limited_log->error(detail::log_keys::of("give-up", path()), "weir: supervisor {} gives up: {}",
-                                     path(), give_up.detail);
-  own_cell().begin_stop(std::move(give_up));  // children stop in reverse start order, then we fail upward
+  port().limited_log().error(detail::log_keys::of("give-up", path()), "weir: supervisor {} gives up: {}", path(),
+                             give_up.detail);
+  port().give_up(std::move(give_up));  // children stop in reverse start order, then we fail upward
   return false;
 }
 
@@ -147,7 +136,7 @@ void supervisor::stop_next_in_group() {
     if (m.state == child_state::running) {
       m.state = child_state::stopping;
       m.purpose = stop_purpose::restart;
-      own_cell().stop_child(*m.cell);
+      port().stop_child(*m.cell);
       return;
     }
   }
@@ -173,7 +162,7 @@ void supervisor::stop_next_in_group() {
 }
 
 void supervisor::restart_now(const std::vector<std::string>& members) {
-  if (!own_cell().is_running()) return;
+  if (!port().is_running()) return;
   for (const auto& name : members) {
     const auto index = index_of(name);
     if (!index || children_[*index].state != child_state::exited) continue;  // restarted or gone meanwhile
@@ -204,7 +193,7 @@ void supervisor::restart_one(child& c) {
   c.state = child_state::running;
   c.purpose = stop_purpose::none;
   c.started_at = clock().now();
-  c.cell->restart_later([start = c.spec.start, parent = detail::cell_ptr(&own_cell())] { return start(*parent); });
+  port().restart_child(*c.cell, c.spec.start);
 }
 
 clock::duration supervisor::backoff_delay(child& c) {
@@ -223,7 +212,7 @@ clock::duration supervisor::backoff_delay(child& c) {
 }
 
 void supervisor::release(child& c) {
-  if (c.cell) c.cell->release_later();
+  if (c.cell) detail::supervision_port::release_child(*c.cell);
   c.cell.reset();
   c.pending_exit.reset();
   c.state = child_state::gone;
@@ -254,7 +243,7 @@ child_info supervisor::info(const child& c) const {
   child_info out;
   out.name = c.spec.name;
   out.path = path() + "/" + c.spec.name;
-  out.id = c.cell ? c.cell->id() : 0;
+  out.id = c.cell ? detail::id_of(*c.cell) : 0;
   out.kind = c.spec.kind;
   out.restart = c.spec.restart;
   out.restarts = c.restarts;
@@ -297,7 +286,7 @@ void supervisor::on_message(terminate_child& request) {
     case child_state::running:
       c.state = child_state::stopping;
       c.purpose = stop_purpose::terminate;
-      own_cell().stop_child(*c.cell);
+      port().stop_child(*c.cell);
       break;
     case child_state::stopping:
       c.purpose = stop_purpose::terminate;  // its exit then ends it for good

@@ -5,6 +5,7 @@
 #include <weir/clock.hpp>
 #include <weir/detail/cell.hpp>
 #include <weir/detail/actor_executor.hpp>
+#include <weir/detail/message_node.hpp>
 #include <weir/detail/require.hpp>
 #include <weir/handle.hpp>
 #include <weir/inbox.hpp>

@@ -1,11 +1,14 @@
 #pragma once
 // weir/clock.hpp — the time seam: real time in production, manual time in tests.
 
-#include <boost/asio/io_context.hpp>
-
 #include <chrono>
 #include <functional>
 #include <memory>
+
+namespace boost::asio {
+class io_context;  // only make_real_clock names it: a header that holds a
+                   // clock::duration must not compile Asio
+}  // namespace boost::asio
 
 namespace weir {
 

@@ -1,8 +1,8 @@
 #pragma once
 // weir/handle.hpp — a typed reference to an actor.
 
-#include <weir/detail/cell.hpp>
-#include <weir/detail/message_node.hpp>
+#include <weir/detail/cell_calls.hpp>
+#include <weir/detail/cell_ptr.hpp>
 #include <weir/inbox.hpp>
 #include <weir/send_result.hpp>
 
@@ -25,12 +25,11 @@ template <class State, class Message>
 class coalescing_edge;
 
 /// A handle keeps one make_node_fn, and the receiver's inbox index, per
-/// message type it may send.
+/// message type it may send. Defined in message_node.hpp, which the places
+/// that make handles from an actor type (actor.hpp) include: a header that
+/// only holds a handle never compiles the runtime.
 template <class Actor, class M>
-cell_envelope* make_node(void* payload) {
-  return new message_node<Actor, M>(inbox_of<M, typename Actor::inboxes>::value,
-                                    std::move(*static_cast<M*>(payload)));
-}
+cell_envelope* make_node(void* payload);
 
 /// One node factory per message type of `Interface`, in its order. Filled
 /// where the receiver's concrete type is known (spawn, self()), and narrowed
@@ -105,38 +104,38 @@ class handle {
     requires accepts<Interface, M>
   send_result send(M&& message) const {
     detail::cell& receiver = checked_cell("send");
-    return send_via<M>(receiver.adhoc_edge(), std::forward<M>(message));
+    return send_via<M>(detail::adhoc_edge_of(receiver), std::forward<M>(message));
   }
 
   /// Asks the actor to stop (its exit reason is `shutdown`). Its children stop
   /// first, newest first. No effect if it already stops.
-  void stop() const { checked_cell("stop").request_stop(exit_kind::shutdown); }
+  void stop() const { detail::request_stop_of(checked_cell("stop"), exit_kind::shutdown); }
 
   /// True once the actor has fully stopped. A snapshot.
   [[nodiscard]] bool stopped() const {
-    return checked_cell("stopped").current_phase() == detail::phase::stopped;
+    return detail::has_stopped(checked_cell("stopped"));
   }
 
-  [[nodiscard]] actor_id id() const { return checked_cell("id").id(); }
-  [[nodiscard]] const std::string& name() const { return checked_cell("name").name(); }
-  [[nodiscard]] std::string path() const { return checked_cell("path").path(); }
+  [[nodiscard]] actor_id id() const { return detail::id_of(checked_cell("id")); }
+  [[nodiscard]] const std::string& name() const { return detail::name_of(checked_cell("name")); }
+  [[nodiscard]] std::string path() const { return detail::path_of(checked_cell("path")); }
   /// True while the actor is suspended on a bounded edge with no credit.
-  [[nodiscard]] bool suspended() const { return checked_cell("suspended").is_suspended(); }
+  [[nodiscard]] bool suspended() const { return detail::is_suspended(checked_cell("suspended")); }
   /// True while the actor waits out a soft-penalty pause.
-  [[nodiscard]] bool paused() const { return checked_cell("paused").is_paused(); }
+  [[nodiscard]] bool paused() const { return detail::is_paused(checked_cell("paused")); }
   /// What it waits for right now: the bounded edge it is suspended on, and
   /// its pending asks, each with since when. A snapshot.
-  [[nodiscard]] std::vector<wait_record> waits() const { return checked_cell("waits").waits(); }
+  [[nodiscard]] std::vector<wait_record> waits() const { return detail::waits_of(checked_cell("waits")); }
   /// Asks it has sent and not yet seen answered, failed or timed out.
-  [[nodiscard]] std::uint32_t pending_asks() const { return checked_cell("pending_asks").pending_asks(); }
+  [[nodiscard]] std::uint32_t pending_asks() const { return detail::pending_asks_of(checked_cell("pending_asks")); }
   /// Replies it got after their ask had timed out (counted, dropped).
-  [[nodiscard]] std::uint64_t late_replies() const { return checked_cell("late_replies").late_replies(); }
+  [[nodiscard]] std::uint64_t late_replies() const { return detail::late_replies_of(checked_cell("late_replies")); }
   /// User messages queued for it and not yet consumed.
-  [[nodiscard]] std::int64_t queued() const { return checked_cell("queued").queued(); }
+  [[nodiscard]] std::int64_t queued() const { return detail::queued_of(checked_cell("queued")); }
   /// Dead letters addressed to this actor so far.
-  [[nodiscard]] std::uint64_t dead_letters() const { return checked_cell("dead_letters").dead_letters(); }
+  [[nodiscard]] std::uint64_t dead_letters() const { return detail::dead_letters_of(checked_cell("dead_letters")); }
   /// Messages its handlers have returned from so far.
-  [[nodiscard]] std::uint64_t handled() const { return checked_cell("handled").handled(); }
+  [[nodiscard]] std::uint64_t handled() const { return detail::handled_of(checked_cell("handled")); }
 
   explicit operator bool() const noexcept { return cell_ != nullptr; }
   /// Same actor (whatever the interface).
@@ -179,12 +178,12 @@ class handle {
   [[nodiscard]] send_result send_via(detail::edge_state& edge, M&& message) const {
     using message_type = std::remove_cvref_t<M>;
     const auto make = factories_.make[detail::position_of<message_type, detail::messages_of<Interface>>::value];
-    edge.note_message_bytes(sizeof(detail::cell_envelope) + sizeof(message_type));
+    constexpr std::size_t node_bytes = sizeof(detail::cell_envelope) + sizeof(message_type);
     if constexpr (std::is_same_v<M, message_type>) {  // a non-const rvalue
-      return cell_->send_on(edge, make, std::addressof(message));
+      return detail::send_to(*cell_, edge, make, std::addressof(message), node_bytes);
     } else {
       message_type copy(std::forward<M>(message));
-      return cell_->send_on(edge, make, std::addressof(copy));
+      return detail::send_to(*cell_, edge, make, std::addressof(copy), node_bytes);
     }
   }
 

@@ -4,6 +4,7 @@
 #include <weir/actor.hpp>
 #include <weir/ask.hpp>
 #include <weir/child_spec.hpp>
+#include <weir/detail/supervision_port.hpp>
 #include <weir/supervisor_flags.hpp>
 
 #include <cstdint>
@@ -110,6 +111,8 @@ class supervisor : public actor<start_child, terminate_child, which_children> {
   [[nodiscard]] std::optional<std::size_t> index_of(std::string_view name) const;
   [[nodiscard]] clock::duration backoff_delay(child& c);
   [[nodiscard]] child_info info(const child& c) const;
+  /// Everything this supervisor does to its children goes through here.
+  [[nodiscard]] detail::supervision_port port() const noexcept { return detail::supervision_port{own_cell()}; }
 
   supervisor_flags flags_;
   std::vector<child> children_;  // start order

@@ -1,6 +1,9 @@
 #pragma once
 // weir/detail/cell.hpp — the runtime half of an actor: mailbox, turns, place in the tree.
 
+#include <weir/detail/cell_envelope.hpp>
+#include <weir/detail/cell_ptr.hpp>
+#include <weir/detail/child_tree.hpp>
 #include <weir/detail/edge_state.hpp>
 #include <weir/detail/run_node.hpp>
 #include <weir/detail/runtime.hpp>
@@ -12,8 +15,6 @@
 #include <weir/mailbox/mailbox_queue.hpp>
 #include <weir/send_result.hpp>
 #include <weir/wait_record.hpp>
-
-#include <boost/smart_ptr/intrusive_ptr.hpp>
 
 #include <atomic>
 #include <cstdint>
@@ -31,46 +32,6 @@ using actor_id = std::uint64_t;
 }  // namespace weir
 
 namespace weir::detail {
-
-class cell;
-void intrusive_ptr_add_ref(cell* c) noexcept;
-void intrusive_ptr_release(cell* c) noexcept;
-using cell_ptr = boost::intrusive_ptr<cell>;
-
-/// An envelope the runtime can deliver: user messages and runtime signals.
-class cell_envelope : public envelope {
- public:
-  using envelope::envelope;
-  /// Runs on the receiver's strand, inside its turn. May throw (user code).
-  virtual void deliver(cell& receiver) = 0;
-  /// The payload's type, for logs and insight.
-  [[nodiscard]] virtual const std::type_info& type() const noexcept = 0;
-  /// For an envelope of the callback inbox, the user code delivering it runs
-  /// ("a timer callback", "an ask continuation (reply)"...), so that a crash
-  /// log names what threw; null for messages and control signals.
-  [[nodiscard]] virtual const char* callback() const noexcept { return nullptr; }
-
-  /// Called when the runtime is done with the envelope (handled or
-  /// discarded). Most envelopes are deleted; a coalescing edge's node is
-  /// reused and stays with its edge.
-  virtual void dispose() noexcept { delete this; }
-  /// Called when the envelope is discarded without delivery (the receiver
-  /// stopped), before dispose().
-  virtual void on_undelivered() noexcept {}
-
-  /// The edge a user message travels on (its counters, its credit); null for
-  /// runtime signals.
-  edge_state* edge = nullptr;
-};
-
-/// Owns an envelope until the runtime is done with it, then disposes of it.
-struct envelope_done {
-  void operator()(cell_envelope* item) const noexcept { item->dispose(); }
-};
-using envelope_ptr = std::unique_ptr<cell_envelope, envelope_done>;
-
-/// Moves the message at `payload` into a new node for one receiver type.
-using make_node_fn = cell_envelope* (*)(void* payload);
 
 /// Life of a cell. Only its own strand writes it; others read a snapshot.
 ///
@@ -98,11 +59,11 @@ struct watcher {
 };
 
 struct timer_state;
-struct child_names;
 class ask_book;
 struct pending_ask;
 struct cell_extras;
 class edge_book;
+class crash_report;
 
 /// The part of an actor that outlives its behaviour object: identity, mailbox,
 /// turns, parent and children. Handles point here.
@@ -130,7 +91,7 @@ class edge_book;
 ///
 /// Thread safety: enqueue_*(), request_stop() and the const observers from any
 /// thread; everything else only on the cell's strand (inside its turn).
-class cell : public run_node {
+class cell : public run_node, public tree_node {
  public:
   cell(std::shared_ptr<runtime> rt, cell_ptr parent, std::string name, std::size_t user_inboxes);
   cell(const cell&) = delete;
@@ -139,7 +100,6 @@ class cell : public run_node {
 
   // --- identity (any thread) ----------------------------------------------
   [[nodiscard]] actor_id id() const noexcept { return id_; }
-  [[nodiscard]] const std::string& name() const noexcept { return name_; }
   [[nodiscard]] cell* parent() const noexcept { return parent_.get(); }
   /// "/name/child/grandchild" from the top-level actor down.
   [[nodiscard]] std::string path() const;
@@ -199,7 +159,7 @@ class cell : public run_node {
   /// released by its supervisor), or null. Any thread, like children().
   [[nodiscard]] cell_ptr child_named(std::string_view name) const;
 
-  // --- names of children (any thread; see child_names.cpp) ----------------
+  // --- names of children (any thread; see child_tree.hpp) -----------------
   /// Reserves `child`'s name among this cell's children, at spawn, before it
   /// is handed over: two live siblings never share a name, even when spawned
   /// from two threads at once. Throws std::invalid_argument naming the path
@@ -217,11 +177,6 @@ class cell : public run_node {
 
   // --- spawning (the spawning thread owns the new cell until it launches) ---
   void attach_behavior(std::unique_ptr<actor_base> behavior) noexcept;
-  /// Makes this (unlaunched) cell a supervised child: when it ends it goes to
-  /// phase::exited and reports to its parent, which restarts or releases it.
-  /// A stop asked by the parent waits `shutdown_timeout` before cutting it
-  /// off; `brutal` skips on_stop.
-  void make_supervised(clock::duration shutdown_timeout, bool brutal);
   /// Watches or links before the cell runs: atomic with the spawn.
   void add_watcher(watcher w);
   void add_link(const cell_ptr& peer);
@@ -242,17 +197,9 @@ class cell : public run_node {
   void on_child_stopped(cell& child);
   void on_child_exited(cell& child, const exit_reason& reason);
   void begin_stop(exit_reason reason);
-  /// Stops child `child` (which must be ours): asks it to stop, and arms its
-  /// shutdown timeout; past it, the child is cut off (see cut_off_child).
-  void stop_child(cell& child);
   void on_stop_timeout(cell& child);
-  /// Supervisor decisions about an exited child (control signals to it).
-  void restart_later(behavior_factory make) noexcept;
-  void release_later() noexcept;
   void restart(behavior_factory& make);
   void release();
-  /// True once the parent gave up waiting for it to stop (parent's strand).
-  [[nodiscard]] bool is_cut_off() const noexcept { return cut_off_; }
   // Links and monitors, on this actor's strand.
   std::uint64_t next_monitor_ref() noexcept;
   void on_down(down notice);
@@ -335,6 +282,22 @@ class cell : public run_node {
   friend void intrusive_ptr_release(cell* c) noexcept;
   friend struct turn_scope;
   friend class handler_stamp;
+  friend class supervision_port;  // the supervision half below is supervisor/'s, through it
+
+  /// Makes this (unlaunched) cell a supervised child: when it ends it goes to
+  /// phase::exited and reports to its parent, which restarts or releases it.
+  /// A stop asked by the parent waits `shutdown_timeout` before cutting it
+  /// off; `brutal` skips on_stop.
+  void make_supervised(clock::duration shutdown_timeout, bool brutal);
+  /// Stops child `child` (which must be ours): asks it to stop, and arms its
+  /// shutdown timeout; past it, the child is cut off (see cut_off_child).
+  void stop_child(cell& child);
+  /// Supervisor decisions about an exited child (control signals to it).
+  void restart_later(behavior_factory make) noexcept;
+  void release_later() noexcept;
+  /// True once the parent gave up waiting for it to stop (parent's strand).
+  [[nodiscard]] bool is_cut_off() const noexcept { return cut_off_; }
+
 
   [[nodiscard]] send_result enqueue_user(cell_envelope* message) noexcept;
   void after_user_code();
@@ -363,6 +326,7 @@ class cell : public run_node {
   void crash(std::exception_ptr error, const cell_envelope* culprit);
   /// Logs and counts a crash (the culprit message is dead-lettered); returns its reason.
   exit_reason report_crash(std::exception_ptr error, const cell_envelope* culprit);
+  [[nodiscard]] crash_report crashes() const noexcept;
   void start_behavior();
   void stop_next_child();
   void finish_stop();
@@ -385,7 +349,6 @@ class cell : public run_node {
   const actor_id id_;
   const std::shared_ptr<runtime> rt_;
   const cell_ptr parent_;
-  const std::string name_;
   const std::type_info* behavior_type_ = nullptr;
 
   std::unique_ptr<actor_base> behavior_;
@@ -394,17 +357,9 @@ class cell : public run_node {
   // actor stays small.
   std::unique_ptr<cell_extras> extras_;
 
-  // Children, oldest first; intrusive so linking never allocates. Each link
-  // holds one reference on the child until its child_stopped arrives.
-  cell* first_child_ = nullptr;
-  cell* last_child_ = nullptr;
-  cell* prev_sibling_ = nullptr;
-  cell* next_sibling_ = nullptr;
-  // Names reserved by live children (made on the first spawn under this
-  // cell), and whether this cell holds its own among its siblings; both
-  // guarded by the parent's tree_lock_.
-  std::unique_ptr<child_names> names_;
-  std::atomic<bool> named_{false};
+  // Children, oldest first, and the names they hold. Each link holds one
+  // reference on the child until its child_stopped arrives.
+  child_tree tree_;
 
 
   // Flow control. The ad-hoc edge is made on first use (most actors have
@@ -417,9 +372,6 @@ class cell : public run_node {
   std::atomic<bool> paused_flag_{false};     // mirrors paused_
   bool cut_off_ = false;                     // parent's strand only: see on_stop_timeout
   std::atomic<bool> stalled_{false};         // testing::stall; stalled_turn_ is set when a turn was skipped
-  // Guards the child list for readers on other threads (children()); the
-  // owning strand takes it only to link or unlink, never on the message path.
-  mutable std::atomic_flag tree_lock_ = ATOMIC_FLAG_INIT;
 
   wait_registry waits_;  // read by other threads (insight)
   std::atomic<std::uint32_t> pending_asks_{0};

@@ -2,6 +2,7 @@
 // weir/detail/message_node.hpp — a user message in flight.
 
 #include <weir/detail/cell.hpp>
+#include <weir/handle.hpp>
 #include <weir/message_handler.hpp>
 
 #include <typeinfo>
@@ -30,5 +31,11 @@ class message_node final : public cell_envelope {
  private:
   M message_;
 };
+
+template <class Actor, class M>
+cell_envelope* make_node(void* payload) {
+  return new message_node<Actor, M>(inbox_of<M, typename Actor::inboxes>::value,
+                                    std::move(*static_cast<M*>(payload)));
+}
 
 }  // namespace weir::detail
