@@ -69,23 +69,21 @@ int main(int argc, char** argv) {
               sys.thread_count());
   std::fflush(stdout);
 
-  const std::pair<weir::lint_kind, std::string> wanted[] = {{weir::lint_kind::blocking_handler, "/shop/orders/db"},
-                                                            {weir::lint_kind::long_wait, "/shop/orders/checkout"},
-                                                            {weir::lint_kind::inbox_growth, "/shop/telemetry/indexer"}};
-  {
-    std::unique_lock hold(mutex);
-    const bool all = changed.wait_for(hold, std::chrono::seconds(timeout), [&] {
-      return std::all_of(std::begin(wanted), std::end(wanted), [&](const auto& w) {
-        return std::any_of(raised.begin(), raised.end(), [&](const weir::lint& l) { return l.kind == w.first && l.path == w.second; });
-      });
-    });
-    if (!all) {
-      std::fprintf(stderr, "stuck_actor: FAILED: not all three lints within %zu s\n%s", timeout.value, sys.tree_text().c_str());
-      return 1;
-    }
-    std::printf("lints raised (insight_config::on_lint, in order):\n");
-    for (const weir::lint& l : raised) std::printf("  %s\n", l.to_string().c_str());
+  const auto named = [&](weir::lint_kind kind, const std::string& path) {  // under `mutex`
+    return std::any_of(raised.begin(), raised.end(), [&](const weir::lint& l) { return l.kind == kind && l.path == path; });
+  };
+  std::unique_lock hold(mutex);
+  if (!changed.wait_for(hold, std::chrono::seconds(timeout), [&] {
+        return named(weir::lint_kind::blocking_handler, "/shop/orders/db") &&
+               named(weir::lint_kind::long_wait, "/shop/orders/checkout") &&
+               named(weir::lint_kind::inbox_growth, "/shop/telemetry/indexer");
+      })) {
+    std::fprintf(stderr, "stuck_actor: FAILED: not all three lints within %zu s\n%s", timeout.value, sys.tree_text().c_str());
+    return 1;
   }
+  std::printf("lints raised (insight_config::on_lint, in order):\n");
+  for (const weir::lint& l : raised) std::printf("  %s\n", l.to_string().c_str());
+  hold.unlock();
 
   const weir::system_snapshot snap = sys.snapshot();  // one instant: the tree and the lines below agree
   std::printf("\nsystem.tree_text():\n%s\nthe three situations, as the snapshot names them:\n", snap.to_text().c_str());
