@@ -55,7 +55,7 @@ int main(int argc, char** argv) {
               unbounded ? "unbounded, no penalty: nothing slows the coordinator down"
                         : ("bounded(" + std::to_string(capacity) + "), on_full = suspend").c_str());
 
-  std::promise<std::uint64_t> sink_done;
+  std::promise<tally> sink_done;
   std::promise<coordinator_report> coordinator_done;
   auto received = sink_done.get_future();
   auto sent = coordinator_done.get_future();
@@ -68,16 +68,17 @@ int main(int argc, char** argv) {
     return 1;
   }
   const coordinator_report r = sent.get();
-  const std::uint64_t sink_bytes = received.get();
+  const tally sink = received.get();
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   const double peak_rss_mib = static_cast<double>(weir_samples::peak_rss_bytes()) / (1 << 20);
-  std::printf("  replicated   %llu bytes in %llu chunks; the sink read %llu; %.2f s, %.0f MiB/s\n",
+  std::printf("  replicated   %llu bytes in %llu chunks; the sink read %llu, digest %s; %.2f s, %.0f MiB/s\n",
               static_cast<unsigned long long>(r.bytes), static_cast<unsigned long long>(r.chunks),
-              static_cast<unsigned long long>(sink_bytes), seconds, static_cast<double>(total_mib) / seconds);
+              static_cast<unsigned long long>(sink.bytes), sink.digest == r.digest ? "equal" : "DIFFERENT", seconds, static_cast<double>(total_mib) / seconds);
   std::printf("  coordinator  suspended %.2f s in all, holding no thread; at most %lld chunks waiting on an edge\n"
               "  peak-rss     %.1f MiB (the whole pipeline: coordinator, hosts and sink)\n",
               std::chrono::duration<double>(r.suspended).count(), static_cast<long long>(r.max_depth), peak_rss_mib);
-  if (r.hosts_finished != hosts || sink_bytes != p.total_bytes || r.bytes != p.total_bytes || sys.crashes() != 0) {
+  if (r.hosts_finished != hosts || sink.bytes != p.total_bytes || sink.digest != r.digest || r.bytes != p.total_bytes ||
+      sys.crashes() != 0) {
     std::fprintf(stderr, "shard_replicator: FAILED: not every byte reached the sink\n");
     return 1;
   }

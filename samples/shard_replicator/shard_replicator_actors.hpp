@@ -15,6 +15,7 @@
 #include <future>
 #include <map>
 #include <optional>
+#include <span>
 #include <vector>
 
 namespace shard_replicator {
@@ -22,6 +23,13 @@ namespace shard_replicator {
 using boost::asio::ip::tcp;
 using boost::system::error_code;
 namespace asio = boost::asio;
+
+/// A digest of a byte stream, in order (FNV-1a): equal digests at both ends mean the same bytes arrived.
+inline std::uint64_t digest(std::uint64_t h, std::span<const std::byte> bytes) {
+  for (const std::byte b : bytes) h = (h ^ std::to_integer<std::uint64_t>(b)) * 0x100000001B3ull;
+  return h;
+}
+inline constexpr std::uint64_t digest_start = 0xCBF29CE484222325ull;
 
 struct chunk {  ///< coordinator -> host; moved all the way, its bytes allocated once
   std::uint32_t shard = 0;
@@ -102,6 +110,7 @@ struct pipeline {
 };
 struct coordinator_report {
   std::uint64_t chunks = 0, bytes = 0;
+  std::uint64_t digest = 0;  ///< the sum of each host's stream digest
   std::size_t hosts_finished = 0, max_queued = 0;
   std::uint64_t out_of_order = 0;
   std::int64_t max_depth = 0;  ///< most unconsumed chunks on one edge (bounded: at most its capacity)
@@ -136,6 +145,7 @@ class coordinator final : public weir::actor<weir::inbox<host_done>, weir::inbox
     chunk c{static_cast<std::uint32_t>(i % p_.shards), i / p_.shards, {}};
     c.bytes.assign(std::min<std::uint64_t>(p_.chunk_bytes, p_.total_bytes - i * p_.chunk_bytes), std::byte(i));
     r_.bytes += c.bytes.size();
+    host_digests_[c.shard % p_.hosts] = digest(host_digests_[c.shard % p_.hosts], c.bytes);
     auto& edge = edges_[c.shard % p_.hosts];
     if (edge.send(std::move(c)) != weir::send_result::ok) return;  // the host stopped: it reports
     r_.max_depth = std::max(r_.max_depth, edge.stats().depth);
@@ -147,6 +157,7 @@ class coordinator final : public weir::actor<weir::inbox<host_done>, weir::inbox
     r_.out_of_order += d.out_of_order;
     if (++hosts_done_ < p_.hosts && d.finished) return;
     for (const auto& edge : edges_) r_.suspended += edge.stats().suspended, r_.suspensions += edge.stats().suspensions;
+    for (const std::uint64_t d : host_digests_) r_.digest += d;
     if (done_) std::exchange(done_, std::nullopt)->set_value(r_);  // all done, or one failed
   }
 
@@ -154,14 +165,19 @@ class coordinator final : public weir::actor<weir::inbox<host_done>, weir::inbox
   pipeline p_;
   std::optional<std::promise<coordinator_report>> done_;
   std::vector<weir::edge<host_interface>> edges_;  // per host
+  std::vector<std::uint64_t> host_digests_ = std::vector<std::uint64_t>(p_.hosts, digest_start);
   coordinator_report r_;
   std::size_t hosts_done_ = 0;
 };
 
-/// Reads one host's connection to its end, counts the bytes and tells the sink.
+struct tally {  ///< what a connection (or the sink, summed) read
+  std::uint64_t bytes = 0, digest = 0;
+};
+
+/// Reads one host's connection to its end, digests the bytes and tells the sink.
 class sink_connection final : public weir::actor<> {
  public:
-  sink_connection(tcp::socket socket, weir::handle<weir::interface<std::uint64_t>> sink)
+  sink_connection(tcp::socket socket, weir::handle<weir::interface<tally>> sink)
       : socket_(std::move(socket)), sink_(sink) {}
 
   void on_start() override { read_some(); }
@@ -169,30 +185,31 @@ class sink_connection final : public weir::actor<> {
  private:
   void read_some() {
     socket_.async_read_some(asio::buffer(buffer_), guard([this](const error_code& error, std::size_t n) {
-      bytes_ += n;
+      got_.bytes += n;
+      got_.digest = digest(got_.digest, std::span(buffer_.data(), n));
       if (!error) return read_some();
-      sink_.send(bytes_);  // end of file: the host has closed (or a reset, which the count shows)
+      sink_.send(got_);  // end of file: the host has closed (or a reset, which the tally shows)
       quit();
     }));
   }
 
   tcp::socket socket_;
-  weir::handle<weir::interface<std::uint64_t>> sink_;
+  weir::handle<weir::interface<tally>> sink_;
   std::array<std::byte, 64 * 1024> buffer_;
-  std::uint64_t bytes_ = 0;
+  tally got_{0, digest_start};
 };
 
 /// The other end of the hosts' connections, on the same threads: accepts
 /// `connections`, one sink_connection child each, and answers the promise
-/// with the bytes they read once all have reported.
-class sink final : public weir::actor<std::uint64_t> {
+/// with their tallies summed once all have reported.
+class sink final : public weir::actor<tally> {
  public:
-  sink(tcp::acceptor acceptor, std::size_t connections, std::promise<std::uint64_t> done)
+  sink(tcp::acceptor acceptor, std::size_t connections, std::promise<tally> done)
       : acceptor_(std::move(acceptor)), left_(connections), done_(std::move(done)) {}
 
   void on_start() override { accept_next(); }
-  void on_message(std::uint64_t& bytes) override {
-    total_ += bytes;
+  void on_message(tally& t) override {
+    total_.bytes += t.bytes, total_.digest += t.digest;
     if (--left_ == 0) done_.set_value(total_);
   }
 
@@ -201,15 +218,15 @@ class sink final : public weir::actor<std::uint64_t> {
     acceptor_.async_accept(guard([this](const error_code& error, tcp::socket socket) {
       if (error) return;  // the acceptor closed
       spawn<sink_connection>("connection-" + std::to_string(++accepted_), std::move(socket),
-                             weir::handle<weir::interface<std::uint64_t>>(self()));
+                             weir::handle<weir::interface<tally>>(self()));
       accept_next();
     }));
   }
 
   tcp::acceptor acceptor_;
   std::size_t left_, accepted_ = 0;
-  std::promise<std::uint64_t> done_;
-  std::uint64_t total_ = 0;
+  std::promise<tally> done_;
+  tally total_;
 };
 
 }  // namespace shard_replicator

@@ -20,7 +20,7 @@ namespace {
 
 struct run_result {
   coordinator_report sent;
-  std::uint64_t received = 0;
+  tally received;
   std::uint64_t crashes = 0;
 };
 
@@ -29,7 +29,7 @@ run_result replicate(const weir::edge_policy& policy) {
   weir::testing::manual_system t(capture.config());
   tcp::acceptor acceptor(t.system.io_context(), tcp::endpoint(asio::ip::address_v4::loopback(), 0));
   const pipeline p{1 << 20, 16 * 1024, 4, 2, policy, acceptor.local_endpoint()};  // 64 chunks, 2 hosts
-  std::promise<std::uint64_t> sink_done;
+  std::promise<tally> sink_done;
   std::promise<coordinator_report> coordinator_done;
   auto received = sink_done.get_future();
   auto sent = coordinator_done.get_future();
@@ -44,7 +44,8 @@ run_result replicate(const weir::edge_policy& policy) {
   run_result r{sent.get(), received.get(), t.system.crashes()};
   CHECK(r.sent.chunks == p.chunks());
   CHECK(r.sent.bytes == p.total_bytes);
-  CHECK(r.received == p.total_bytes);  // every byte reached the sink
+  CHECK(r.received.bytes == p.total_bytes);  // every byte reached the sink...
+  CHECK(r.received.digest == r.sent.digest);  // ...the bytes sent, in each host's order
   CHECK(r.sent.hosts_finished == p.hosts);
   CHECK(r.sent.out_of_order == 0);  // each edge is FIFO: every shard's chunks arrive in order
   CHECK(r.crashes == 0);
