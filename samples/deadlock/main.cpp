@@ -1,62 +1,93 @@
-// deadlock — sample S3, "deadlock is a cycle in the wait-for graph, and the
+// deadlock — story S3, "deadlock is a cycle in the wait-for graph, and the
 // runtime can see it".
 //
-//   /pipeline               a weir::supervisor, one_for_one
+//   /pipeline               a supervisor, one_for_one
 //     /pipeline/worker      answers each request with a result
-//     /pipeline/coordinator sends N requests, reads the results
+//     /pipeline/coordinator sends N requests, then reads the results
 //
-// Both edges are bounded (capacity C, default 4): requests down
-// (coordinator -> worker), results up (worker -> coordinator). The
-// coordinator sends every request before it reads any result (its own
-// "send the next one" tick is in a preferred inbox), the worker answers each
-// request at once: both sides send at once, the S2 mistake. The worker fills
-// the results edge and is suspended, the coordinator fills the requests edge
-// and is suspended: each waits for credit that only the other can give.
+// Both edges are bounded (capacity 4): requests down, results up. The
+// coordinator sends every request before it reads a result, the worker
+// answers each at once (deadlock_actors.hpp): each fills its edge and is
+// suspended, waiting for credit only the other can give. weir keeps the
+// wait-for graph: the wait that closes the cycle finds it and, in that same
+// turn, logs it, tells on_deadlock (printed below) and applies the remedy:
 //
-// weir keeps the wait-for graph. The wait that closes the cycle finds it,
-// and inside that same turn weir logs it (error level), tells the
-// on_deadlock listener (cycle_watch.cpp, which prints it at once: both
-// paths, both edges with message type, depth and capacity), then applies
-// the remedy chosen with --remedy:
+//   grant_credit  one edge of the cycle gets one credit beyond its capacity (the default)
+//   fail_one      the actor whose wait closed the cycle crashes, its supervisor
+//                 restarts it with its mailbox, and a fresh edge has full credit
+//   report        nothing more: the cycle stays, and the program exits with status 3
 //
-//   grant_credit  one edge of the cycle gets one credit beyond its capacity;
-//                 its sender resumes and the run finishes (the default)
-//   fail_one      the actor whose wait closed the cycle crashes and the
-//                 supervisor restarts it, mailbox kept; a new incarnation
-//                 opens its edge afresh, with full credit, and the run
-//                 finishes. Progress lives in a ledger outside the actors
-//                 (ledger.hpp), so a restart loses nothing
-//   report        nothing more: the program sees the cycle stay (no progress,
-//                 waits remain) and exits with status 3
-//
-// Then it prints and checks the accounting: every request sent, handled
-// once and answered once, crashes and restarts as the remedy implies.
-//
-//     deadlock [--remedy report|fail_one|grant_credit] [--manual]
-//              [--requests N] [--capacity C] [--threads T] [--quiet]
-//
-// --manual runs it on weir's manual executor, one turn per step, the same
-// every time, and shows the report was made in the step where the cycle
-// formed. Exit status: 0 done as the remedy promises, 3 cycle left in
-// place (report), 1 a check failed, 2 bad usage.
+// The checks (reported in the very step the cycle formed, exact accounting
+// under each remedy) are tests/samples/deadlock.test.cpp.
 
-#include "options.hpp"
-#include "scenario.hpp"
+#include "deadlock_actors.hpp"
+
+#include "../common/logger.hpp"
+#include "../common/options.hpp"
+
+#include <weir/system.hpp>
 
 #include <cstdio>
-#include <exception>
-#include <optional>
+#include <mutex>
+
+using namespace deadlock;
 
 int main(int argc, char** argv) {
-  using namespace deadlock_sample;
-  const std::optional<options> opts = parse_options(argc, argv);
-  if (!opts) return bad_usage;
-  if (opts->help) return as_expected;
-  try {
-    return run_scenario(*opts);
-  } catch (const std::exception& e) {
+  samples::positive requests = 8, capacity = 4, threads = 2;
+  std::string remedy = "grant_credit";
+  samples::po::options_description flags("options");
+  flags.add_options()                                                                                  //
+      ("remedy", samples::po::value(&remedy)->default_value(remedy), "report|fail_one|grant_credit")   //
+      ("requests", samples::po::value(&requests)->default_value(requests), "requests to send")          //
+      ("capacity", samples::po::value(&capacity)->default_value(capacity), "of both bounded edges")     //
+      ("threads", samples::po::value(&threads)->default_value(threads), "threads in the system's pool")  //
+      ("quiet", "weir's own log: errors only");
+  const auto options = samples::parse(argc, argv, "[options]", flags);
+  samples::require_one_of(options, "remedy", {"report", "fail_one", "grant_credit"});
+
+  auto book = std::make_shared<ledger>(requests, capacity);
+  std::promise<void> first_cycle;
+  std::once_flag told;
+  weir::system_config config;
+  config.threads = threads;
+  config.logger = samples::stderr_logger("      [weir %^%l%$] %v", options.count("quiet") != 0);
+  config.deadlock = remedy == "report"     ? weir::deadlock_remedy::report
+                    : remedy == "fail_one" ? weir::deadlock_remedy::fail_one
+                                           : weir::deadlock_remedy::grant_credit;
+  // Called inside the turn whose wait closed the cycle, on its thread: print, hand over, return.
+  config.on_deadlock = [&](const weir::deadlock_report& report) {
+    std::printf("  deadlock reported inside the turn of %s (its wait closed the cycle); remedy %s\n",
+                report.cycle.front().path.c_str(), std::string(to_string(report.remedy)).c_str());
+    for (const auto& m : report.cycle) {
+      std::printf("    %-22s waits for credit on %s\n    %-22s   carries %s: %lld unconsumed, capacity %lld\n",
+                  m.path.c_str(), m.on.c_str(), "", m.message_type.c_str(), static_cast<long long>(m.depth),
+                  static_cast<long long>(m.capacity));
+    }
     std::fflush(stdout);
-    std::fprintf(stderr, "deadlock: FAILED: %s\n", e.what());
-    return check_failed;
+    std::call_once(told, [&] { first_cycle.set_value(); });
+  };
+  weir::system sys(std::move(config));
+  std::printf("deadlock: coordinator <-> worker, bounded(%zu) both ways, %zu requests, remedy %s, %zu threads\n",
+              capacity.value, requests.value, remedy.c_str(), sys.thread_count());
+  std::fflush(stdout);
+  auto all_received = book->all_received.get_future();
+  auto cycle = first_cycle.get_future();
+  spawn_pair(sys, book);
+
+  if (remedy == "report") {
+    cycle.wait();
+    std::printf("deadlock: cycle reported and left in place, as --remedy report asks (%zu waits stand): exit status 3\n",
+                sys.waits());
+    return 3;
   }
+  if (all_received.wait_for(std::chrono::seconds(30)) != std::future_status::ready) {
+    std::fprintf(stderr, "deadlock: FAILED: %zu of %zu results after 30 s\n", book->received.load(), book->requests);
+    return 1;
+  }
+  std::printf("deadlock: all %zu requests handled and all %zu results received after %llu cycle(s), remedy %s; "
+              "%llu crashes, %zu restarts\n",
+              book->handled.load(), book->received.load(), static_cast<unsigned long long>(sys.deadlocks()),
+              remedy.c_str(), static_cast<unsigned long long>(sys.crashes()),
+              book->coordinator_starts.load() + book->worker_starts.load() - 2);
+  return 0;
 }

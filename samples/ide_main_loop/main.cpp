@@ -1,68 +1,76 @@
-// ide_main_loop — sample S2, "sizing channels: deadlock freedom vs back pressure".
+// ide_main_loop — story S2, "sizing channels: deadlock freedom vs back pressure".
 //
-// An IDE's main loop forwards client requests to a worker and relays its
-// responses, while a file watcher reports "path changed" events faster than
-// the main loop can handle them. Each classic answer is one choice per edge:
+// An IDE's main loop relays the client's requests to a worker and back while
+// a file watcher reports "path changed" faster than the main loop can take
+// it. Each classic answer is one choice per edge (ide_main_loop_actors.hpp):
 //
-//   client -> main_loop        bounded, suspend: the client waits when the main loop is behind
-//   main_loop -> worker        bounded with credits (forward edge)
-//   worker -> main_loop        unbounded: a back edge never blocks, so the
-//   main_loop -> client        two-way fixed-size-channel deadlock cannot happen
-//   file_watcher -> main_loop  keyed_edge: changes merge into one path set,
-//                              past the key bound into one "rescan everything"
+//   client -> main_loop        bounded(16), suspend: the client waits when the main loop is behind
+//   main_loop -> worker        bounded with credits, and at most 4 requests in flight
+//   worker -> main_loop        unbounded: back edges never block, so the two-way
+//   main_loop -> client        unbounded  fixed-size-channel deadlock cannot happen
+//   file_watcher -> main_loop  keyed_edge: paths merge into one set, past 64 into one "rescan everything"
+//   main_loop -> indexer       pulse_edge: any number of rescans asked arrive as one
 //
-// plus biased, weighted-fair receive in the main loop (responses first, a
-// flood cannot starve requests) and an application-level bound on requests
-// in flight to the worker.
-//
-//     ide_main_loop [--manual] [--flood PATHS] [--warmup ANSWERS] [--threads T]
-//
-// The script: the client streams requests (a few per keystroke) throughout;
-// once warmed up, the watcher plays (a) a burst of saves of three files,
-// (b) a flood of PATHS distinct paths (default 100,000, a branch switch) in
-// OS-sized reads, (c) another burst. By default it runs on a thread pool in
-// real time; --manual runs it turn by turn on weir's manual executor and
-// virtual time, identically every time (the smoke test).
-//
-// stdout ends with "ide_main_loop weir: <N> events coalesced into <M>
-// deliveries". Exit status 0 only if every request was answered once and in
-// order, the in-flight and queue bounds held, every edge's counters add up
-// (sent = handled + refused + dropped + coalesced + dead-lettered + depth),
-// each burst arrived as path sets and the flood collapsed into rescans, and
-// no request waited behind more main-loop messages than a bound that does
-// not depend on the flood's size.
+// and the main loop drains its inboxes weighted-fair, responses first. The
+// checks are tests/samples/ide_main_loop.test.cpp. Usage: ide_main_loop [--flood PATHS] [--threads T]
 
-#include "options.hpp"
-#include "report.hpp"
-#include "scenario.hpp"
+#include "ide_main_loop_actors.hpp"
+
+#include "../common/options.hpp"
+
+#include <weir/system.hpp>
 
 #include <cstdio>
-#include <exception>
-#include <optional>
-#include <string>
-#include <vector>
+
+using namespace ide_main_loop;
 
 int main(int argc, char** argv) {
-  using namespace ide_main_loop;
-  const std::optional<options> opts = parse_options(argc, argv);
-  if (!opts) return 2;
-  std::vector<std::string> failures;
-  coalescing_totals coalesced;
-  try {
-    const scenario_result result = run_scenario(opts->scenario, opts->manual, opts->threads);
-    print_report(result, opts->scenario);
-    failures = failed_checks(result, opts->scenario);
-    coalesced = totals(result);
-  } catch (const std::exception& e) {
-    failures.push_back(e.what());
+  samples::positive flood = 100'000, threads = 2;
+  samples::po::options_description flags("options");
+  flags.add_options()                                                                                     //
+      ("flood", samples::po::value(&flood)->default_value(flood), "distinct paths a branch switch changes")  //
+      ("threads", samples::po::value(&threads)->default_value(threads), "threads in the system's pool");
+  samples::parse(argc, argv, "[options]", flags);
+
+  weir::system_config config;
+  config.threads = threads;
+  weir::system sys(std::move(config));
+  const settings s;
+  counters c;  // read after shutdown
+  const auto editor = sys.spawn<client>("client", s, c);
+  const auto index = sys.spawn<indexer>("indexer", c);
+  const auto loop = sys.spawn<main_loop>("main_loop", editor, index, s, c);
+  const auto watcher = sys.spawn<file_watcher>("file_watcher", loop, s);
+  editor.send(start_stream{loop});
+
+  std::printf("ide_main_loop: client, main loop, worker, indexer and file watcher on %zu threads\n", sys.thread_count());
+  const std::vector<std::string> saves = {"src/editor/buffer.cpp", "src/editor/buffer.hpp", "src/editor/undo.cpp"};
+  const std::pair<const char*, std::size_t> phases[] = {{"burst (a)", 0}, {"flood (b)", flood}, {"burst (c)", 0}};
+  const auto u = [](std::uint64_t n) { return static_cast<unsigned long long>(n); };
+  weir::edge_stats before{};
+  for (const auto& [name, paths] : phases) {  // a burst: four events per save
+    emit_changes changes{paths == 0 ? saves : std::vector<std::string>{}, paths == 0 ? 4 * saves.size() : paths, {}};
+    auto done = changes.done.get_future();
+    watcher.send(std::move(changes));
+    const weir::edge_stats after = done.get();
+    const std::uint64_t events = after.sent - before.sent;
+    const std::uint64_t batches = events - (after.coalesced - before.coalesced);
+    std::printf("  %-10s %6llu change events -> %llu batches for the main loop\n", name, u(events), u(batches));
+    before = after;
   }
-  std::fflush(stdout);
-  if (!failures.empty()) {
-    for (const std::string& why : failures) std::fprintf(stderr, "ide_main_loop: FAILED: %s\n", why.c_str());
-    return 1;
-  }
-  std::printf("  checks     all passed\n");
-  std::printf("ide_main_loop weir: %llu events coalesced into %llu deliveries\n",
-              static_cast<unsigned long long>(coalesced.events), static_cast<unsigned long long>(coalesced.deliveries));
+  std::promise<void> drained;
+  auto all_answered = drained.get_future();
+  editor.send(stop_stream{std::move(drained)});
+  all_answered.wait();
+  sys.shutdown();
+
+  std::printf("  requests   %llu sent, %llu answered, %llu out of order, %llu dropped by the editor (window full)\n",
+              u(c.sent), u(c.answered), u(c.out_of_order), u(c.skipped));
+  std::printf("  in flight  at most %zu at the worker, %zu queued in the main loop\n", c.max_in_flight, c.max_queued);
+  std::printf("  files      %llu batches: %llu path sets (%llu paths), %llu overflows -> %llu rescans\n", u(c.batches),
+              u(c.path_sets), u(c.paths_reindexed), u(c.overflows), u(c.rescans));
+  if (c.answered != c.sent || c.out_of_order != 0 || sys.crashes() != 0) return 1;
+  std::printf("ide_main_loop weir: %llu events coalesced into %llu deliveries\n", u(before.sent),
+              u(before.sent - before.coalesced));
   return 0;
 }

@@ -36,15 +36,12 @@
 
 #include <cstdio>
 #include <exception>
-#include <optional>
 
 int main(int argc, char** argv) {
   using namespace supervision_tree;
-  const std::optional<options> opts = parse_options(argc, argv);
-  if (!opts) return bad_usage;
-  if (opts->help) return as_predicted;
+  const options opts = parse_options(argc, argv);
   try {
-    return run_scenario(*opts, default_script());
+    return run_scenario(opts, default_script());
   } catch (const std::exception& e) {
     std::fflush(stdout);
     std::fprintf(stderr, "supervision_tree: FAILED: %s\n", e.what());

@@ -4,7 +4,6 @@
 #include "tree.hpp"
 
 #include <cstddef>
-#include <optional>
 
 namespace supervision_tree {
 
@@ -13,11 +12,10 @@ struct options {
   bool manual = false;                  ///< deterministic: turn by turn on virtual time
   std::size_t threads = 0;              ///< 0: the system's default (one per core)
   bool quiet = false;                   ///< weir's log at warn: crashes and give-ups, no restart lines
-  bool help = false;                    ///< --help: usage was printed, nothing to run
 };
 
-/// Parses argv. --help prints the usage to stdout (and sets `help`); a bad
-/// or unknown flag prints it to stderr and returns nothing.
-std::optional<options> parse_options(int argc, char** argv);
+/// Parses argv (samples/common/options.hpp): --help prints the usage and
+/// exits 0; a bad or unknown flag says what is wrong and exits 2.
+options parse_options(int argc, char** argv);
 
 }  // namespace supervision_tree
