@@ -142,10 +142,7 @@ class coordinator : public weir::actor<boom> {
   void spawn_batch() {
     for (std::size_t n = 0; n < settings_.batch && spawned_ < settings_.workers; ++n) {
       crash_if_planned();
-      // Appended, not "w" + to_string(): g++ 12 at -O3 raises a false -Wrestrict
-      // on operator+(const char*, string&&) (GCC bug 105329).
-      weir::handle<worker> w =
-          spawn_linked<worker>(std::string("w").append(std::to_string(spawned_)), board_, settings_.slice);
+      weir::handle<worker> w = spawn_linked<worker>("w" + std::to_string(spawned_), board_, settings_.slice);
       board_->add(w);
       w.send(job{spawned_});
       ++spawned_;
