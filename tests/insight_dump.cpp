@@ -1,11 +1,14 @@
 // Prints the insight scene's snapshot as JSON on stdout, for the schema check
 // (tests/scripts/check_schema.py). Logs go nowhere: stdout must be JSON only.
+// With `--metrics` it prints the scene's /metrics text instead, for
+// `promtool check metrics` (tests/scripts/check_metrics.sh).
 //
 // With `--serve PORT` it serves the scene's page on 127.0.0.1:PORT instead,
 // until SIGINT or SIGTERM: tests/screenshot_page.sh photographs it.
 
 #include <weir/insight/http_server.hpp>
 #include <weir/insight/json.hpp>
+#include <weir/insight/metrics.hpp>
 
 #include "insight_scene.hpp"
 
@@ -42,6 +45,10 @@ int main(int argc, char** argv) {
     weir::test::insight_scene scene(quiet);
     if (argc == 3 && std::string(argv[1]) == "--serve") {
       return serve(scene, static_cast<std::uint16_t>(std::stoi(argv[2])));
+    }
+    if (argc == 2 && std::string(argv[1]) == "--metrics") {
+      std::cout << weir::insight::metrics_text(scene.t.system);
+      return 0;
     }
     std::cout << boost::json::serialize(weir::insight::snapshot_json(scene.t.system)) << '\n';
     return 0;

@@ -290,4 +290,8 @@ std::vector<lint> system::lints() const {
   return insight_->watchdog ? insight_->watchdog->lints() : std::vector<lint>{};
 }
 
+std::uint64_t system::lints_raised(lint_kind kind) const noexcept {
+  return insight_->watchdog ? insight_->watchdog->raised(kind) : 0;
+}
+
 }  // namespace weir

@@ -192,6 +192,7 @@ void watchdog::raise_and_clear(found_lints found) {
     lints_ = std::move(found);
   }
   for (const lint& l : raised) {
+    raised_[static_cast<std::size_t>(l.kind)].fetch_add(1, std::memory_order_relaxed);
     // A lint that clears and comes back (a flapping wait) is one key.
     rt_.limited_log->warn(log_keys::of("lint", to_string(l.kind), l.path), "weir: lint: {}", l.to_string());
     if (rt_.config.insight.on_lint) {

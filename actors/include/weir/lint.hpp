@@ -4,6 +4,7 @@
 #include <weir/wait_record.hpp>
 
 #include <chrono>
+#include <cstddef>
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -17,6 +18,8 @@ enum class lint_kind : std::uint8_t {
   long_wait,          ///< suspended on an edge, or waiting for a reply, past wait_threshold
   quiescent_waiters,  ///< nothing ran for quiescence_threshold while actors wait
 };
+/// How many lint kinds there are: one past the last.
+inline constexpr std::size_t lint_kinds = static_cast<std::size_t>(lint_kind::quiescent_waiters) + 1;
 
 constexpr std::string_view to_string(lint_kind k) noexcept {
   switch (k) {

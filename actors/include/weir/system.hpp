@@ -172,6 +172,9 @@ class system {
   void watchdog_tick();
   /// The lints holding now (also in snapshot()).
   [[nodiscard]] std::vector<lint> lints() const;
+  /// Lints of `kind` raised so far: once each time its condition begins to
+  /// hold (0 when insight is off). Any thread.
+  [[nodiscard]] std::uint64_t lints_raised(lint_kind kind) const noexcept;
 
   /// Stops every actor (children before parents, newest first), then joins
   /// the threads. Idempotent. Throws std::logic_error if called from inside

@@ -2,6 +2,7 @@
 
 #include <weir/insight/history.hpp>
 #include <weir/insight/json.hpp>
+#include <weir/insight/metrics.hpp>
 #include <weir/insight/page.hpp>
 #include <weir/system.hpp>
 
@@ -75,6 +76,7 @@ const http_server_config& validated(const http_server_config& config) {
     throw std::invalid_argument("http_server_config::sample_period must be >= 0");
   }
   if (config.history_samples == 0) throw std::invalid_argument("http_server_config::history_samples must be >= 1");
+  validate(config.metrics);
   return config;
 }
 
@@ -252,6 +254,10 @@ response http_server::impl::respond(const request& req) {
     if (target == "/snapshot.json") {
       return make_response(http::status::ok, req.version(), req.keep_alive(), "application/json",
                            boost::json::serialize(snapshot_json(system)));
+    }
+    if (target == "/metrics") {
+      return make_response(http::status::ok, req.version(), req.keep_alive(), "text/plain; version=0.0.4; charset=utf-8",
+                           metrics_text(system, config.metrics));
     }
     if (target == "/history.json") {
       return make_response(http::status::ok, req.version(), req.keep_alive(), "application/json",

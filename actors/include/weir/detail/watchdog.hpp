@@ -4,6 +4,8 @@
 #include <weir/detail/cell.hpp>
 #include <weir/lint.hpp>
 
+#include <array>
+#include <atomic>
 #include <condition_variable>
 #include <cstdint>
 #include <map>
@@ -39,6 +41,10 @@ class watchdog {
   void stop_thread();
   void tick();
   [[nodiscard]] std::vector<lint> lints() const;
+  /// Lints of `kind` raised so far (a lint that clears and comes back counts again).
+  [[nodiscard]] std::uint64_t raised(lint_kind kind) const noexcept {
+    return raised_[static_cast<std::size_t>(kind)].load(std::memory_order_relaxed);
+  }
 
  private:
   using found_lints = std::map<std::string, lint>;  // by a key naming the condition
@@ -55,6 +61,7 @@ class watchdog {
 
   mutable std::mutex lints_mutex_;
   found_lints lints_;
+  std::array<std::atomic<std::uint64_t>, lint_kinds> raised_{};
 
   // Quiescence: handlers begun over all threads at the last change.
   std::uint64_t handlers_seen_ = 0;

@@ -1,6 +1,8 @@
 #pragma once
 // weir/insight/http_server.hpp — a local web page and JSON endpoints that show a running system.
 
+#include <weir/insight/metrics_config.hpp>
+
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
@@ -24,6 +26,8 @@ struct http_server_config {
   std::chrono::milliseconds sample_period{1000};
   /// Samples kept: the span of the page's sparklines. Must be >= 1.
   std::size_t history_samples = 120;
+  /// The labels /metrics may use (see metrics_config).
+  metrics_config metrics{};
 };
 
 /// An HTTP/1.1 server on 127.0.0.1 only, for a person looking at a system
@@ -32,6 +36,7 @@ struct http_server_config {
 ///     GET /               the page: actor tree, states, sparklines, cycles, lints
 ///     GET /snapshot.json  system.snapshot() as insight::to_json writes it
 ///     GET /history.json   queue depth samples (insight::history::to_json)
+///     GET /metrics        Prometheus text exposition (insight::metrics_text)
 ///
 /// anything else is 404, a method other than GET 405. A request whose Host
 /// is not 127.0.0.1 or localhost is refused (403): a web page elsewhere
