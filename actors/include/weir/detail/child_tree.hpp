@@ -7,7 +7,6 @@
 #include <memory>
 #include <string>
 #include <string_view>
-#include <unordered_map>
 #include <utility>
 
 namespace weir::detail {
@@ -50,7 +49,8 @@ class tree_node {
 /// or one walk of the list, never on the message path.
 class child_tree {
  public:
-  child_tree() = default;
+  child_tree() noexcept;
+  ~child_tree();
   child_tree(const child_tree&) = delete;
   child_tree& operator=(const child_tree&) = delete;
 
@@ -78,10 +78,10 @@ class child_tree {
  private:
   tree_node* first_ = nullptr;
   tree_node* last_ = nullptr;
-  // Name -> the child holding it; keys view the child's own name, which
-  // lives as long as the child, and an entry goes before its child does.
-  // Made on the first spawn: most actors have no children.
-  std::unique_ptr<std::unordered_map<std::string_view, const tree_node*>> names_;
+  // Name -> the child holding it (see child_tree.cpp). Made on the first
+  // spawn: most actors have no children.
+  struct name_table;
+  std::unique_ptr<name_table> names_;
   mutable std::atomic_flag lock_ = ATOMIC_FLAG_INIT;
 };
 

@@ -6,10 +6,11 @@
 #include <compare>
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <map>
+#include <memory>
 #include <mutex>
 #include <string>
-#include <unordered_set>
 
 namespace weir::detail {
 
@@ -54,6 +55,11 @@ class edge_registry {
   static constexpr std::size_t max_closed_keys = 1024;
   static const closed_edge_key& overflow_key();
 
+  edge_registry();
+  ~edge_registry();
+  edge_registry(const edge_registry&) = delete;
+  edge_registry& operator=(const edge_registry&) = delete;
+
   void add(const edge_state* edge);
   /// `edge` is being destroyed: it leaves the live set, its counts join the
   /// closed sums. Must run while its counters and receiver are still valid.
@@ -61,16 +67,12 @@ class edge_registry {
 
   /// Calls `live(edge)` for every live edge and returns the closed sums,
   /// under one lock: no edge is seen twice or missed while it retires.
-  template <class Fn>
-  closed_edge_totals visit(Fn&& live) const {
-    std::lock_guard lock(mutex_);
-    for (const edge_state* edge : edges_) live(*edge);
-    return closed_;
-  }
+  closed_edge_totals visit(const std::function<void(const edge_state&)>& live) const;
 
  private:
   mutable std::mutex mutex_;
-  std::unordered_set<const edge_state*> edges_;
+  struct live_set;  // see edge_registry.cpp
+  std::unique_ptr<live_set> edges_;
   closed_edge_totals closed_;
 };
 
