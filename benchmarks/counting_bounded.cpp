@@ -22,9 +22,9 @@ constexpr std::size_t capacity = 1024;
 
 // Sends per turn. Suspension only happens between handlers (see
 // weir::bounded), so a sender that sent everything from one handler would
-// overdraw by N; producing in slices bounds the overdraft by one slice. One
-// slice = one capacity keeps the self-message overhead at one `more` per
-// 1,024 sends while the receiver never holds more than ~2 x capacity.
+// hold N - capacity messages at its end; producing in slices bounds what it
+// holds by one slice. One slice = one capacity keeps the self-message
+// overhead at one `more` per 1,024 sends.
 constexpr int slice = static_cast<int>(capacity);
 
 struct more {};
