@@ -34,11 +34,12 @@ struct ledger {
   std::unique_ptr<std::atomic<std::uint8_t>[]> results_seen;
 
   [[nodiscard]] bool complete() const { return received.load() == requests; }
-  /// Both edges full: `capacity` requests the worker has not consumed, and
-  /// `capacity` results the coordinator has not (one result per request).
+  /// Both edges full and one more message held at each sender (see
+  /// weir::bounded): `capacity` + 1 requests the worker has not consumed,
+  /// and as many results the coordinator has not (one result per request).
   [[nodiscard]] bool both_edges_full() const {
     const std::size_t h = handled.load();
-    return sent.load() - h >= capacity && h - received.load() >= capacity;
+    return sent.load() - h > capacity && h - received.load() > capacity;
   }
   /// A number that grows with any progress (for "is it stuck?").
   [[nodiscard]] std::size_t progress() const { return sent.load() + handled.load() + received.load(); }

@@ -10,8 +10,9 @@
 // coordinator sends every request before it reads any result (its own
 // "send the next one" tick is in a preferred inbox), the worker answers each
 // request at once: both sides send at once, the S2 mistake. The worker fills
-// the results edge and is suspended, the coordinator fills the requests edge
-// and is suspended: each waits for credit that only the other can give.
+// the results edge and holds one more result, so it is suspended; the
+// coordinator fills the requests edge and holds one more request, so it is
+// suspended: each waits for credit that only the other can give.
 //
 // weir keeps the wait-for graph. The wait that closes the cycle finds it,
 // and inside that same turn weir logs it (error level), tells the

@@ -29,8 +29,9 @@ inside that turn, naming both actors and both edges; then applies the remedy.
   --manual       deterministic: weir's manual executor, one turn per step,
                  and the step the report was made in is printed
                  (default: a thread pool in real time)
-  --requests N   requests to send (default 8; at least 2 x capacity; past
-                 2 x capacity the cycle forms again after each remedy)
+  --requests N   requests to send (default 10; at least 2 x capacity + 2:
+                 each side fills its edge and holds one more; past that
+                 the cycle forms again after each remedy)
   --capacity C   capacity of both edges (default 4)
   --threads T    pool threads (default: one per core)
   --quiet        weir's log at warn: no restart lines
@@ -95,9 +96,9 @@ std::optional<options> parse_options(int argc, char** argv) {
     }
     ++i;
   }
-  if (parsed.requests < 2 * parsed.capacity) {
+  if (parsed.requests < 2 * parsed.capacity + 2) {
     std::fprintf(stderr,
-                 "%s: --requests %zu < 2 x --capacity %zu: the worker could hand back every result before the "
+                 "%s: --requests %zu < 2 x --capacity %zu + 2: the worker could hand back every result before the "
                  "coordinator runs out of credit, and nothing would deadlock\n",
                  argv[0], parsed.requests, parsed.capacity);
     return std::nullopt;

@@ -19,7 +19,7 @@ enum exit_status : int {
 struct options {
   weir::deadlock_remedy remedy = weir::deadlock_remedy::grant_credit;
   bool manual = false;        ///< deterministic: weir's manual executor, one turn per step
-  std::size_t requests = 8;   ///< N, at least 2 x capacity (or there is no deadlock)
+  std::size_t requests = 10;  ///< N, at least 2 x capacity + 2 (or there is no deadlock)
   std::size_t capacity = 4;   ///< of both bounded edges
   std::size_t threads = 0;    ///< 0: the system's default (one per core)
   bool quiet = false;         ///< weir's log at warn (no restart lines)
