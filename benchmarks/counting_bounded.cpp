@@ -22,9 +22,9 @@ constexpr std::size_t capacity = 1024;
 
 // Sends per turn. Suspension only happens between handlers (see
 // weir::bounded), so a sender that sent everything from one handler would
-// overdraw by N; producing in slices bounds the overdraft by one slice. One
-// slice = one capacity keeps the self-message overhead at one `more` per
-// 1,024 sends while the receiver never holds more than ~2 x capacity.
+// hold N - capacity messages at its end; producing in slices bounds what it
+// holds by one slice. One slice = one capacity keeps the self-message
+// overhead at one `more` per 1,024 sends.
 constexpr int slice = static_cast<int>(capacity);
 
 struct more {};
@@ -48,13 +48,11 @@ class sender : public weir::actor<more> {
   void produce() {
     const int end = std::min(total_, sent_ + slice);
     for (; sent_ < end; ++sent_) (void)out_.send(sent_);
-    // Out of credit, the runtime suspends us after this handler; `more`
-    // then waits in the mailbox until credit comes back.
-    if (sent_ < total_) {
-      (void)self().send(more{});
-    } else {
-      quit();
-    }
+    // Out of credit, the sends past it are held here and the runtime
+    // suspends us after this handler; `more` then waits in the mailbox until
+    // they have gone on. No quit() after the last slice: a sender that stops
+    // for good dead-letters what it still holds. The receiver ends the run.
+    if (sent_ < total_) (void)self().send(more{});
   }
 
   weir::handle<bench::counting::receiver> target_;

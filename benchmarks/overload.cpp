@@ -3,8 +3,9 @@
 // what each policy does with the excess is the point:
 //
 //   suspend      bounded{1024}, suspend: the producer is suspended while the
-//                consumer holds 1,024 unconsumed jobs (plus one slice of
-//                overdraft, see `slice`), so it runs at the consumer's pace
+//                consumer holds 1,024 unconsumed jobs (what one slice sends
+//                past them is held at the producer, see `slice`), so it
+//                runs at the consumer's pace
 //   drop-newest  bounded{1024}, drop_newest: jobs sent without credit are lost
 //   drop-oldest  bounded{1024}, drop_oldest: each job sent without credit
 //                costs the oldest queued one. The runtime drops lazily (the

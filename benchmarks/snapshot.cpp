@@ -68,7 +68,7 @@ constexpr std::size_t edge_capacity = 8;
 constexpr std::size_t feeders_per_session = 4;
 constexpr std::size_t messages_per_feeder = 4;         // under capacity: queued, not suspended
 constexpr std::size_t suspended_every = 10;             // sessions
-constexpr std::size_t overdraft = edge_capacity + 1;   // what a suspended leaf sends
+constexpr std::size_t past_capacity = edge_capacity + 1;  // what a suspended leaf sends: the last is held
 
 struct job {
   std::size_t n;
@@ -135,7 +135,7 @@ class session : public weir::actor<job> {
     const std::size_t leaves = leaves_of(shape_, index_);
     for (std::size_t i = 0; i < leaves; ++i) {
       std::size_t sends = i < feeders_per_session ? messages_per_feeder : 0;
-      if (i == feeders_per_session && index_ % suspended_every == 0) sends = overdraft;
+      if (i == feeders_per_session && index_ % suspended_every == 0) sends = past_capacity;
       (void)spawn<leaf>("leaf-" + std::to_string(i), shape_.gate, inbox, sends);
     }
     shape_.gate->arrive();
@@ -280,7 +280,7 @@ int main(int argc, char** argv) {
       !bench::expect_eq("bench_snapshot suspended actors", suspended, waits) ||
       !bench::expect_eq("bench_snapshot bounded edges", bounded_edges, feeders + waits) ||
       !bench::expect_eq("bench_snapshot messages queued", static_cast<std::uint64_t>(queued),
-                        feeders * messages_per_feeder + waits * overdraft)) {
+                        feeders * messages_per_feeder + waits * edge_capacity)) {
     return 1;
   }
 

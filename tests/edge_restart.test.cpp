@@ -193,13 +193,14 @@ TEST_CASE("a restart hands out no credit twice: queued messages from before it s
   CHECK(e.depth == 4);
   CHECK(e.credits == 0);  // a fresh edge would have 4
 
-  // The new behaviour sends on it: no credit, so its message overdraws and
-  // it is suspended, exactly as the old one would have been.
+  // The new behaviour sends on it: no credit, so its message is held at the
+  // sender and it is suspended, exactly as the old one would have been.
   f.send({.count = 1});
   weir::system_snapshot s = f.t.system.snapshot();
   e = live_edge(s, feeder_edge);
   CHECK(e.depth == 5);
-  CHECK(e.credits == -1);
+  CHECK(e.held == 1);
+  CHECK(e.credits == 0);
   const weir::actor_snapshot* fd = s.find("/sup/feeder");
   REQUIRE(fd != nullptr);
   CHECK(fd->state == weir::actor_state::suspended);

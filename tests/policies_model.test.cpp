@@ -18,6 +18,7 @@
 #include <random>
 #include <set>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace {
@@ -50,18 +51,20 @@ class pump : public weir::actor<send_one, wire> {
 };
 
 // The model of one settled state (after run_until_idle): what the pump has
-// handled, what is in flight, whether it is suspended.
+// handled, what is in flight, what it holds, whether it is suspended.
 struct suspend_model {
   std::size_t capacity = 0;
   std::size_t waiting = 0;  // send_one messages queued at the pump
   std::deque<int> in_flight{};
+  std::optional<int> held{};  // one send per handler: at most one held
   std::vector<int> delivered{};
   bool receiver_held = false;
   bool suspended = false;
   int next = 0;
 
   void settle() {
-    if (!receiver_held) {  // everything drains; credit flows back
+    if (!receiver_held) {  // everything drains; credit flows back, the held one first
+      if (held) in_flight.push_back(*std::exchange(held, std::nullopt));
       while (waiting > 0) {
         in_flight.push_back(next++);
         --waiting;
@@ -71,12 +74,16 @@ struct suspend_model {
       suspended = false;
       return;
     }
-    // Held receiver: the pump handles while it has credit, and is suspended
-    // by the handler that spends the last credit.
-    while (waiting > 0 && in_flight.size() < capacity) {
-      in_flight.push_back(next++);
+    // Held receiver: each send finds credit until the capacity is in flight;
+    // the next one is held at the pump, which is then suspended.
+    while (waiting > 0 && !suspended) {
       --waiting;
-      if (in_flight.size() >= capacity) suspended = true;
+      if (in_flight.size() < capacity) {
+        in_flight.push_back(next++);
+      } else {
+        held = next++;
+        suspended = true;
+      }
     }
   }
 };
@@ -114,7 +121,7 @@ TEST_CASE("model: bounded(suspend) with an actor sender matches the reference mo
       model.settle();
       REQUIRE(p.suspended() == model.suspended);
       REQUIRE(c.queued() == static_cast<std::int64_t>(model.in_flight.size()));
-      REQUIRE(c.queued() <= static_cast<std::int64_t>(capacity));  // never overdraws: one send per handler
+      REQUIRE(c.queued() <= static_cast<std::int64_t>(capacity));  // never more than the capacity in flight
       REQUIRE(got == model.delivered);
     }
   }

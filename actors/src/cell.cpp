@@ -30,7 +30,14 @@ namespace weir::detail {
 // State most actors never need, made on first use (see cell::extras_).
 struct cell_extras {
   timer_set timers;
-  std::vector<edge_state*> dry_edges;  // ran out of credit in the current handler, not yet re-checked
+  // Edges holding messages of this actor for want of credit; `suspends`:
+  // a handler held one there, so the actor waits before it handles more
+  // (an edge taken back after a restart only sends its held messages on).
+  struct holding_edge {
+    edge_state* edge;
+    bool suspends;
+  };
+  std::vector<holding_edge> dry_edges;
   std::unique_ptr<ask_book> asks;
   std::unique_ptr<fair_picker> fair;   // null: strict priority
   std::shared_ptr<armed_timer> penalty_timer;
@@ -233,6 +240,16 @@ send_result cell::send_on(edge_state& edge, make_node_fn make, void* payload) {
   edge.sent.fetch_add(1, std::memory_order_relaxed);
   cell* sender = current();
   const bounded* limit = edge.as_bounded();
+  // A sending actor never blocks and never overdraws: a message without
+  // credit, and every later one on the edge (order), waits at its end.
+  if (limit != nullptr && limit->on_full == overflow_reaction::suspend && sender != nullptr &&
+      (edge.held() > 0 || !edge.has_credit())) {
+    cell_envelope* node = make(payload);
+    node->edge = &edge;
+    edge.hold(node);
+    sender->note_holding(edge, true);
+    return send_result::ok;
+  }
   if (limit != nullptr && !edge.has_credit()) {
     switch (limit->on_full) {
       case overflow_reaction::fail:
@@ -244,9 +261,8 @@ send_result cell::send_on(edge_state& edge, make_node_fn make, void* payload) {
       case overflow_reaction::drop_oldest:
         break;  // a drop_oldest edge is a ring (see ring_state): it never gets here
       case overflow_reaction::suspend:
-        // An actor overdraws and is suspended after its handler; any other
-        // thread blocks here first, so it never overdraws.
-        if (sender == nullptr && !edge.block_for_credit(limit->block_timeout)) {
+        // Not an actor (an actor holds, above): the thread blocks for credit.
+        if (!edge.block_for_credit(limit->block_timeout)) {
           edge.refused.fetch_add(1, std::memory_order_relaxed);
           return send_result::would_block;
         }
@@ -261,13 +277,7 @@ send_result cell::send_on(edge_state& edge, make_node_fn make, void* payload) {
   const send_result result = enqueue_user(node);
   if (result != send_result::ok) return result;
 
-  if (limit != nullptr) {
-    if (limit->on_full == overflow_reaction::suspend && sender != nullptr && !edge.has_credit() &&
-        std::find(sender->extras().dry_edges.begin(), sender->extras().dry_edges.end(), &edge) ==
-            sender->extras().dry_edges.end()) {
-      sender->extras().dry_edges.push_back(&edge);
-    }
-  } else if (const unbounded* open = edge.as_unbounded(); open != nullptr && open->penalty) {
+  if (const unbounded* open = edge.as_unbounded(); open != nullptr && open->penalty) {
     const clock::duration penalty = open->penalty->for_depth(static_cast<std::size_t>(depth));
     if (penalty > clock::duration::zero()) {
       if (sender != nullptr) {
@@ -278,6 +288,22 @@ send_result cell::send_on(edge_state& edge, make_node_fn make, void* payload) {
     }
   }
   return send_result::ok;
+}
+
+void cell::note_holding(edge_state& edge, bool suspends) {
+  auto& holding = extras().dry_edges;
+  const auto known = std::find_if(holding.begin(), holding.end(), [&](const auto& h) { return h.edge == &edge; });
+  if (known == holding.end()) {
+    holding.push_back({&edge, suspends});
+  } else {
+    known->suspends = known->suspends || suspends;
+  }
+}
+
+// A held message goes where a send with credit would have put it.
+void cell::queue_held(cell_envelope& node) noexcept {
+  queued_.fetch_add(1, std::memory_order_relaxed);
+  (void)enqueue_user(&node);  // closed: discard() dead-letters it, counted on its edge
 }
 
 send_result cell::post_carrier(edge_state& edge, cell_envelope& carrier) noexcept {
@@ -340,7 +366,7 @@ void cell::after_user_code() {
     return;
   }
   if (!is_running()) return;
-  if (suspended_on_ == nullptr) (void)suspend_on_first_dry_edge();
+  if (suspended_on_ == nullptr) (void)send_held_or_suspend();
   if (extras_ && extras_->penalty_debt > clock::duration::zero() && !paused_) {
     paused_ = true;
     paused_flag_.store(true, std::memory_order_release);
@@ -354,30 +380,44 @@ void cell::after_user_code() {
 void cell::forget_dry(const edge_state& edge) noexcept {
   if (!extras_) return;
   auto& dry = extras_->dry_edges;
-  dry.erase(std::remove(dry.begin(), dry.end(), &edge), dry.end());
+  dry.erase(std::remove_if(dry.begin(), dry.end(), [&](const auto& h) { return h.edge == &edge; }), dry.end());
 }
 
-// Every edge a handler ran dry is checked, not just the first: otherwise an
-// actor resumed by one edge would keep overdrawing the others, turn after
-// turn. No user code runs between the handler and these checks, and an edge
-// its behaviour lets go of meanwhile leaves the list (see let_go), so the
-// edges are all still alive.
-bool cell::suspend_on_first_dry_edge() {
+// Every edge holding messages is served, not just the first: an actor
+// resumed by one edge must not leave messages held on another. No user code
+// runs between the handler and this, and an edge its behaviour lets go of
+// meanwhile leaves the list (see let_go), so the edges are all still alive.
+bool cell::send_held_or_suspend() {
   if (!extras_) return false;
-  auto& dry = extras_->dry_edges;
-  while (!dry.empty()) {
-    edge_state& edge = *dry.back();
-    dry.pop_back();
-    if (!edge.has_credit()) {
-      suspend_on(edge);
-      if (suspended_on_ != nullptr) return true;
+  auto& holding = extras_->dry_edges;
+  for (std::size_t i = holding.size(); i-- > 0;) {
+    edge_state& edge = *holding[i].edge;
+    const bool suspends = holding[i].suspends;
+    for (;;) {
+      if (send_held(edge)) {
+        holding.erase(holding.begin() + static_cast<std::ptrdiff_t>(i));
+        break;
+      }
+      if (suspends) {
+        suspend_on(edge);
+        if (suspended_on_ != nullptr) return true;
+      } else if (edge.wait_for_credit(*this)) {
+        break;  // its held messages go on from on_credit, while the actor works
+      }
     }
   }
   return false;
 }
 
+bool cell::send_held(edge_state& edge) noexcept {
+  // Credit can only grow under us (we are the edge's one sender): each
+  // message taken has its credit, so the receiver never exceeds capacity.
+  while (envelope* node = edge.take_held_if_credit()) edge.receiver.queue_held(*static_cast<cell_envelope*>(node));
+  return edge.held() == 0;
+}
+
 void cell::suspend_on(edge_state& edge) {
-  if (!edge.wait_for_credit(*this)) return;  // credit is back already
+  if (!edge.wait_for_credit(*this)) return;  // credit is back already: the caller sends on
   suspended_on_ = &edge;
   edge.suspensions.fetch_add(1, std::memory_order_relaxed);
   suspended_flag_.store(true, std::memory_order_release);
@@ -387,16 +427,26 @@ void cell::suspend_on(edge_state& edge) {
   note_wait(wait_arc{this, wait_kind::credit, reinterpret_cast<std::uintptr_t>(&edge), &edge.receiver, &edge,
                      extras().suspended_since});
   if (rt_->logger->should_log(spdlog::level::debug)) {
-    rt_->logger->debug("weir: actor {} suspended: no credit on edge {}", path(), edge.describe());
+    rt_->logger->debug("weir: actor {} suspended: {} held for credit on edge {}", path(), edge.held(),
+                       edge.describe());
   }
 }
 
+// Credit returned on the edge this actor waits on: its turn sends what the
+// credit allows first, and resumes handling only once nothing is held.
 void cell::on_credit(const edge_state* edge) {
-  if (suspended_on_ == nullptr || suspended_on_ != edge) return;  // stale: resumed already
-  if (suspended_on_->has_credit() || !suspended_on_->wait_for_credit(*this)) {
-    resume();
-    (void)suspend_on_first_dry_edge();  // another edge of the same handler may still be dry
+  if (!extras_) return;
+  auto& holding = extras_->dry_edges;
+  const auto known = std::find_if(holding.begin(), holding.end(), [&](const auto& h) { return h.edge == edge; });
+  if (known == holding.end()) return;  // stale: sent on already, or let go (then not safe to touch)
+  edge_state& dry = *known->edge;
+  while (!send_held(dry)) {
+    if (dry.wait_for_credit(*this)) return;  // still waiting (suspended or not), the same wait going on
   }
+  holding.erase(known);
+  if (suspended_on_ != &dry) return;
+  resume();
+  (void)send_held_or_suspend();  // another edge may still hold
 }
 
 void cell::resume() {

@@ -70,8 +70,8 @@ parking_scope::parking_scope(const cell& sender, edge_book* book, bool claimable
 parking_scope::~parking_scope() { active_parking = previous_; }
 
 void let_go(edge_state& edge) noexcept {
-  // Let go by the actor that opened it, on its strand: a dry edge it ran
-  // out of credit on must not be checked once it may be gone.
+  // Let go by the actor that opened it, on its strand: an edge holding its
+  // messages must not be served once it may be gone.
   if (cell* owner = edge_state::opening_actor(); owner != nullptr && owner->id() == edge.opened_by()) {
     owner->forget_dry(edge);
   }
@@ -91,7 +91,13 @@ edge_state* take_parked(const edge_shape& shape) noexcept {
   cell* opener = edge_state::opening_actor();
   if (opener == nullptr) return nullptr;
   edge_book* book = opener->parked_edges();
-  return book != nullptr ? book->take(shape) : nullptr;
+  edge_state* edge = book != nullptr ? book->take(shape) : nullptr;
+  // Messages held before the restart go on first, once on_start returns.
+  // They do not suspend the new behaviour: it handles its mailbox (which is
+  // how deadlock_remedy::fail_one breaks a cycle) until its own sends on
+  // the edge are held behind them.
+  if (edge != nullptr && edge->held() > 0) opener->note_holding(*edge, false);
+  return edge;
 }
 
 }  // namespace weir::detail

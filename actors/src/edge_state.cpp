@@ -19,6 +19,30 @@ edge_state::edge_state(cell& receiver, edge_policy policy, std::string label, ow
 
 edge_state::~edge_state() { runtime_->edges.retire(*this); }
 
+envelope* edge_state::take_held_if_credit() noexcept {
+  if (held_.empty() || !has_credit()) return nullptr;
+  envelope* node = held_.pop_front();
+  // In flight before it stops being held: depth (in flight + held) never
+  // dips below the truth, so the conservation law never reads short.
+  add_in_flight();
+  held_count_.fetch_sub(1, std::memory_order_release);
+  return node;
+}
+
+void edge_state::dead_letter_held() noexcept {
+  std::uint64_t n = 0;
+  while (envelope* item = held_.pop_front()) {
+    auto* node = static_cast<cell_envelope*>(item);
+    node->on_undelivered();
+    node->dispose();
+    ++n;
+  }
+  if (n == 0) return;
+  dead_lettered.fetch_add(n, std::memory_order_relaxed);
+  held_count_.fetch_sub(static_cast<std::int64_t>(n), std::memory_order_release);
+  receiver.count_dead_letters(n);
+}
+
 std::string edge_state::describe() const {
   return label.empty() ? "ad hoc -> " + receiver.path() : label;
 }
@@ -60,6 +84,8 @@ void edge_state::release_in_flight(std::int64_t n) noexcept {
 }
 
 void edge_state::release_owner() noexcept {
+  dead_letter_held();  // nobody is left to send them on, nor to wait for credit
+  if (cell* waiter = waiter_.exchange(nullptr, std::memory_order_seq_cst)) intrusive_ptr_release(waiter);
   owned_.store(false, std::memory_order_release);
   if (refs_.fetch_sub(1, std::memory_order_acq_rel) == 1) delete this;
 }
@@ -70,7 +96,8 @@ void edge_state::release_owner() noexcept {
 // least one of them sees the other, so no wake-up is lost.
 bool edge_state::wait_for_credit(cell& waiter) noexcept {
   intrusive_ptr_add_ref(&waiter);
-  waiter_.store(&waiter, std::memory_order_seq_cst);
+  // The edge's one sender renews its own registration at most.
+  if (cell* before = waiter_.exchange(&waiter, std::memory_order_seq_cst)) intrusive_ptr_release(before);
   if (!has_credit()) return true;
   cell* expected = &waiter;
   if (waiter_.compare_exchange_strong(expected, nullptr, std::memory_order_seq_cst)) {
@@ -88,9 +115,10 @@ void edge_state::cancel_wait(cell& waiter) noexcept {
 }
 
 void edge_state::grant_overflow_credit() noexcept {
-  // Enough for one more message, even after an overdraft (a handler may send
-  // past its credit before its actor is suspended).
-  const std::int64_t missing = 1 - credits();
+  // Enough for everything the sender holds (at least one message), even
+  // past the capacity: a sender resumes only once nothing is held, and it
+  // must resume to consume what its peers in the cycle wait for.
+  const std::int64_t missing = std::max<std::int64_t>(held(), 1) - credits();
   if (missing > 0) overflow_.fetch_add(missing, std::memory_order_seq_cst);
   wake_waiters();
 }
@@ -140,7 +168,8 @@ edge_stats edge_state::stats() const noexcept {
   s.dropped = dropped.load(std::memory_order_relaxed);
   s.coalesced = coalesced.load(std::memory_order_relaxed);
   s.dead_lettered = dead_lettered.load(std::memory_order_relaxed);
-  s.depth = in_flight();
+  s.held = held();
+  s.depth = in_flight() + s.held;
   s.credits = credits();
   s.suspended = std::chrono::nanoseconds(suspended_ns.load(std::memory_order_relaxed));
   s.suspensions = suspensions.load(std::memory_order_relaxed);

@@ -50,6 +50,7 @@ edge_snapshot describe_edge(const edge_state& edge) {
   in.carries = edge.carries != nullptr ? type_name(*edge.carries) : std::string{};
   in.policy = edge.policy_text();
   in.depth = stats.depth;
+  in.held = stats.held;
   if (const bounded* b = edge.as_bounded()) {
     in.capacity = static_cast<std::int64_t>(b->capacity);
     in.credits = stats.credits;

@@ -41,7 +41,8 @@ struct request {
 struct pump {};  ///< the coordinator to itself: send the next request (one per turn)
 
 /// Answers each request at once, up a bounded edge to its reply_to. With
-/// `capacity` results unconsumed it is suspended, and stops consuming requests.
+/// `capacity` results unconsumed, the next one is held at its end of the edge
+/// and it is suspended: it stops consuming requests.
 class worker : public weir::actor<request> {
  public:
   explicit worker(ledger_ptr book) : book_(std::move(book)) {}

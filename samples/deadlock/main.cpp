@@ -7,8 +7,9 @@
 //
 // Both edges are bounded (capacity 4): requests down, results up. The
 // coordinator sends every request before it reads a result, the worker
-// answers each at once (deadlock_actors.hpp): each fills its edge and is
-// suspended, waiting for credit only the other can give. weir keeps the
+// answers each at once (deadlock_actors.hpp): each fills its edge, holds one
+// more message at its end (see weir::bounded) and is suspended, waiting for
+// credit only the other can give. weir keeps the
 // wait-for graph: the wait that closes the cycle finds it and, in that same
 // turn, logs it, tells on_deadlock (printed below) and applies the remedy:
 //
@@ -33,17 +34,22 @@
 using namespace deadlock;
 
 int main(int argc, char** argv) {
-  samples::positive requests = 8, capacity = 4, threads = 2;
+  samples::positive requests = 10, capacity = 4, threads = 2;
   std::string remedy = "grant_credit";
   samples::po::options_description flags("options");
   flags.add_options()                                                                                  //
       ("remedy", samples::po::value(&remedy)->default_value(remedy), "report|fail_one|grant_credit")   //
-      ("requests", samples::po::value(&requests)->default_value(requests), "requests to send")          //
+      ("requests", samples::po::value(&requests)->default_value(requests), "requests to send (>= 2 x capacity + 2)")  //
       ("capacity", samples::po::value(&capacity)->default_value(capacity), "of both bounded edges")     //
       ("threads", samples::po::value(&threads)->default_value(threads), "threads in the system's pool")  //
       ("quiet", "weir's own log: errors only");
   const auto options = samples::parse(argc, argv, "[options]", flags);
   samples::require_one_of(options, "remedy", {"report", "fail_one", "grant_credit"});
+  if (requests.value < 2 * capacity.value + 2) {  // each side fills its edge and holds one more
+    std::fprintf(stderr, "deadlock: --requests %zu < 2 x --capacity %zu + 2: nothing would deadlock\n",
+                 requests.value, capacity.value);
+    return 2;
+  }
 
   auto book = std::make_shared<ledger>(requests, capacity);
   std::promise<void> first_cycle;

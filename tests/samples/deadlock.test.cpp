@@ -27,7 +27,7 @@ struct sighting {
 };
 
 void check_remedy(weir::deadlock_remedy remedy) {
-  constexpr std::size_t requests = 8, capacity = 4;
+  constexpr std::size_t requests = 10, capacity = 4;  // each side fills its edge and holds one more
   const auto book = std::make_shared<ledger>(requests, capacity);
   std::optional<weir::handle<coordinator>> c;
   std::optional<weir::handle<worker>> w;
@@ -52,7 +52,8 @@ void check_remedy(weir::deadlock_remedy remedy) {
   std::optional<std::size_t> formed;
   while (book->received.load() < requests && step_once()) {
     const std::size_t h = book->handled.load();
-    const bool both_full = book->sent.load() - h >= capacity && h - book->received.load() >= capacity;
+    // Both edges full, and one more message held at each sender (see weir::bounded).
+    const bool both_full = book->sent.load() - h > capacity && h - book->received.load() > capacity;
     if (!formed && c->suspended() && w->suspended() && both_full) formed = step;
   }
   t.run_until_idle();  // the last credit going back

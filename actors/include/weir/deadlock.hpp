@@ -16,7 +16,7 @@ namespace weir {
 enum class deadlock_remedy : std::uint8_t {
   report,        ///< nothing more: the application decides (asks still time out)
   fail_one,      ///< the actor whose wait closed the cycle crashes; its supervisor restarts it
-  grant_credit,  ///< one bounded edge of the cycle gets one overflow credit, so its sender resumes
+  grant_credit,  ///< one bounded edge of the cycle gets overflow credit for what its sender holds, so it resumes
 };
 
 constexpr std::string_view to_string(deadlock_remedy r) noexcept {

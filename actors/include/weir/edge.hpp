@@ -23,10 +23,12 @@ namespace weir {
 /// an edge is how one sender gets a different one:
 ///
 ///     to_worker_ = weir::connect(worker, weir::bounded{.capacity = 16});
-///     (void)to_worker_.send(job{...});   // suspends this actor when 16 are unconsumed
+///     (void)to_worker_.send(job{...});   // past 16 unconsumed: held here, and
+///                                        // this actor suspended after its handler
 ///
 /// The edge belongs to the sender: credit is counted for it alone, so it can
-/// be moved but not copied. Destroying it leaves messages in flight intact.
+/// be moved but not copied. Destroying it leaves messages in flight intact;
+/// messages it holds for want of credit (see bounded) are dead-lettered.
 ///
 /// Across a supervised restart the edge survives: the behaviour's edges are
 /// parked in the actor's cell, and an edge the new behaviour opens in its

@@ -22,8 +22,9 @@ struct edge_stats {
   std::uint64_t dropped = 0;        ///< discarded by the policy (drop_newest, drop_oldest)
   std::uint64_t coalesced = 0;      ///< merged into a message already waiting
   std::uint64_t dead_lettered = 0;  ///< reached a stopped receiver, or crashed it
-  std::int64_t depth = 0;           ///< accepted, not yet consumed
-  std::int64_t credits = -1;        ///< bounded: capacity - depth (negative after an overdraft); else -1
+  std::int64_t depth = 0;           ///< accepted, not yet consumed (held ones included)
+  std::int64_t held = 0;            ///< of depth: held at the sender's end for want of credit (bounded, suspend)
+  std::int64_t credits = -1;        ///< bounded: capacity - in flight at the receiver (+ a granted overflow); else -1
   std::chrono::nanoseconds suspended{0};  ///< time senders spent suspended or blocked on this edge
   std::uint64_t suspensions = 0;          ///< how often a sender was suspended or blocked on it
 
@@ -37,6 +38,7 @@ struct edge_stats {
     coalesced += other.coalesced;
     dead_lettered += other.dead_lettered;
     depth += other.depth;
+    held += other.held;
     suspended += other.suspended;
     suspensions += other.suspensions;
     return *this;

@@ -50,9 +50,10 @@ struct edge_snapshot {
   std::string edge;         ///< "/sender -> /receiver", "ad hoc -> /receiver", "(outside) -> /receiver"
   std::string carries;      ///< the message interface the edge was opened for ("" for ad hoc: all)
   std::string policy;       ///< "bounded(16, suspend)", "unbounded", "unbounded(penalty)", "pulse", ...
-  std::int64_t depth = 0;   ///< accepted, not yet consumed
+  std::int64_t depth = 0;   ///< accepted, not yet consumed (held ones included)
+  std::int64_t held = 0;    ///< of depth: held at the sender's end for want of credit (see bounded)
   std::optional<std::int64_t> capacity;  ///< bounded edges only
-  std::optional<std::int64_t> credits;   ///< bounded edges only: capacity - depth (+ overflow credit)
+  std::optional<std::int64_t> credits;   ///< bounded edges only: capacity - in flight at the receiver (+ overflow credit)
   std::uint64_t sent = 0;
   std::uint64_t handled = 0;
   std::uint64_t refused = 0;

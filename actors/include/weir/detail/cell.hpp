@@ -124,9 +124,16 @@ class cell : public run_node, public tree_node {
   edge_state& adhoc_edge();
   /// Tells this (suspended) actor that `edge` has credit again.
   void signal_credit(edge_state& edge) noexcept;
-  /// Strand only: this actor lets go of `edge`, which a handler may have
-  /// run dry: it must not be checked for credit after the handler.
+  /// Strand only: this actor lets go of `edge`, which may hold its messages:
+  /// it must not be served after the handler (its held messages die with it).
   void forget_dry(const edge_state& edge) noexcept;
+  /// Strand only: `edge` holds messages of this actor for want of credit;
+  /// after its user code the actor sends them on as credit allows (see
+  /// on_credit), and while they wait is suspended if `suspends` (a handler
+  /// held them), else keeps working (held by an earlier behaviour).
+  void note_holding(edge_state& edge, bool suspends);
+  /// Queues a message that its sender held for credit, now that it has it.
+  void queue_held(cell_envelope& node) noexcept;
   /// Queues the carrier node of a carrier edge (see carrier_state.hpp).
   [[nodiscard]] send_result post_carrier(edge_state& edge, cell_envelope& carrier) noexcept;
   /// Counts `n` messages that died with this actor without an envelope of
@@ -246,7 +253,7 @@ class cell : public run_node, public tree_node {
   void set_inbox_paused(bool paused) noexcept { inbox_paused_ = paused; }
 
   // --- observers for insight (any thread; snapshots) ------------------------
-  /// True while suspended on a bounded edge without credit.
+  /// True while suspended: messages held on a bounded edge wait for credit.
   [[nodiscard]] bool is_suspended() const noexcept { return suspended_flag_.load(std::memory_order_acquire); }
   /// True while waiting out a soft-penalty pause.
   [[nodiscard]] bool is_paused() const noexcept { return paused_flag_.load(std::memory_order_acquire); }
@@ -302,7 +309,12 @@ class cell : public run_node, public tree_node {
   [[nodiscard]] send_result enqueue_user(cell_envelope* message) noexcept;
   void after_user_code();
   void suspend_on(edge_state& edge);
-  bool suspend_on_first_dry_edge();
+  /// Sends on what every holding edge holds, as credit allows; suspends on
+  /// the first that still holds. True if suspended.
+  bool send_held_or_suspend();
+  /// Moves `edge`'s held messages to its receiver as credit allows; true
+  /// once it holds none.
+  static bool send_held(edge_state& edge) noexcept;
   void resume();
   void consumed(cell_envelope& item) noexcept;
   /// Ends ask `id` if it is still pending and this actor still runs.

@@ -46,11 +46,12 @@ struct edge_shape {
 ///              close: final once drained, see edge_registry)
 ///     stopped for good: release_all()
 ///
-/// A behaviour that crashed out of credit was never suspended; the new one
-/// is not either, so it handles its mailbox (which is how deadlock_remedy::
-/// fail_one breaks a cycle) and is suspended once a handler sends on the
-/// edge still without credit: an overdraft of one handler's sends, the same
-/// bound as for any actor (see bounded), never a second capacity.
+/// Messages the old behaviour's sends held for want of credit stay held in
+/// the parked edge; taken back, it goes on sending them (before anything
+/// the new behaviour sends on it) once on_start returns, suspending the
+/// actor while they wait, as for any actor (see bounded). Its credit is
+/// never a second capacity. An edge released instead (not taken back, or
+/// the actor stopped for good) dead-letters what it holds.
 ///
 /// Several parked edges alike are taken back newest first: members are
 /// destroyed in reverse order, so a behaviour that opens them in the order

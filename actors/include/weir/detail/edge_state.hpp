@@ -2,6 +2,7 @@
 // weir/detail/edge_state.hpp — the runtime state of one edge, shared by both ends.
 
 #include <weir/edge_stats.hpp>
+#include <weir/mailbox/envelope_fifo.hpp>
 #include <weir/mailbox/policy.hpp>
 
 #include <atomic>
@@ -28,8 +29,12 @@ struct runtime;
 /// its place (see edge_book). When it dies its final counts join the
 /// registry's closed edges (see edge_registry).
 ///
+/// A bounded(suspend) edge whose sending actor finds no credit holds the
+/// message at the sender's end (see hold): the receiver never has more than
+/// the capacity in flight, and held messages move on as credit returns.
+///
 /// Thread safety: the atomics from any thread; fields marked "receiver" only
-/// on the receiver's strand.
+/// on the receiver's strand, the held messages only on the sender's.
 class edge_state {
  public:
   /// How the edge's lifetime is kept. An edge end owned by a sender counts
@@ -77,23 +82,39 @@ class edge_state {
   [[nodiscard]] const bounded* as_bounded() const noexcept { return std::get_if<bounded>(&policy); }
   [[nodiscard]] const unbounded* as_unbounded() const noexcept { return std::get_if<unbounded>(&policy); }
 
-  /// Messages accepted and not yet consumed (handled, dropped or dead-lettered).
+  /// Messages queued at the receiver and not yet consumed (handled, dropped
+  /// or dead-lettered); held messages are not in flight.
   [[nodiscard]] std::int64_t in_flight() const noexcept {
     if (!counted_ || depth_from_counters_) return derived_depth();
     return refs_.load(std::memory_order_acquire) - (owned_.load(std::memory_order_acquire) ? 1 : 0);
   }
-  /// Credits left on a bounded edge (negative after an overdraft).
+  /// Credits left on a bounded edge: capacity (+ granted overflow) minus
+  /// what is in flight at the receiver.
   [[nodiscard]] std::int64_t credits() const noexcept {
     const bounded* b = as_bounded();
     return b != nullptr ? static_cast<std::int64_t>(b->capacity) + overflow_.load(std::memory_order_acquire) - in_flight()
                         : -1;
   }
   /// Breaks a wait-for cycle (deadlock_remedy::grant_credit): credit beyond
-  /// the capacity for one more message (after an overdraft too), until the
-  /// receiver is back under the capacity.
+  /// the capacity for every message the sender holds (at least one), until
+  /// the receiver is back under the capacity.
   /// Wakes a sender suspended on the edge.
   void grant_overflow_credit() noexcept;
   [[nodiscard]] bool has_credit() const noexcept { return credits() > 0; }
+
+  /// Messages held at the sender's end for want of credit.
+  [[nodiscard]] std::int64_t held() const noexcept { return held_count_.load(std::memory_order_acquire); }
+  /// Sending actor: keeps `node` (already counted as sent) at the sender's
+  /// end, after any held before it, until credit returns.
+  void hold(envelope* node) noexcept {
+    held_.push_back(node);
+    held_count_.fetch_add(1, std::memory_order_release);
+  }
+  /// Sending actor: the oldest held message if there is credit for it (the
+  /// caller queues it at the receiver), else null.
+  [[nodiscard]] envelope* take_held_if_credit() noexcept;
+  /// Sender's end: the held messages die with it (dead letters, counted).
+  void dead_letter_held() noexcept;
 
   /// Sender: one more message in flight.
   void add_in_flight() noexcept {
@@ -163,6 +184,8 @@ class edge_state {
   std::condition_variable foreign_cv_;
   std::atomic<int> foreign_waiters_{0};
   std::atomic<std::int64_t> overflow_{0};  // credits granted beyond the capacity
+  envelope_fifo held_;                        // the sender's strand only
+  std::atomic<std::int64_t> held_count_{0};   // its length, for stats on any thread
 };
 
 }  // namespace weir::detail

@@ -15,8 +15,10 @@ namespace weir {
 
 /// What a bounded edge does when its sender has no credit left.
 enum class overflow_reaction : std::uint8_t {
-  /// Accept the message and suspend the sending actor (it handles nothing
-  /// more) until credit returns; a thread that is not an actor blocks first.
+  /// Accept the message and hold it at the sender's end of the edge; the
+  /// sending actor is suspended after its handler (it handles nothing more)
+  /// until its held messages have gone on as credit returned. A thread that
+  /// is not an actor blocks first.
   suspend,
   /// Refuse: send() answers would_block and leaves the message with the caller.
   fail,
@@ -48,10 +50,12 @@ constexpr std::string_view to_string(overflow_reaction r) noexcept {
 ///     sender --msg, msg, msg--> receiver
 ///     sender <--credit x batch-- receiver   (in_flight -= batch; wake sender if it waits)
 ///
-/// An actor's handler cannot be interrupted, so an actor that runs out of
-/// credit finishes its handler (every send in it is accepted: the overdraft
-/// is at most what one handler sends) and is then suspended before its next
-/// message until the edge has credit again.
+/// The receiver never has more than `capacity` in flight. An actor's
+/// handler cannot be interrupted, so under `suspend` a send that finds no
+/// credit (and every later one on the edge in that handler, in order) is
+/// held at the sender's end; after the handler the actor is suspended until
+/// credit has let every held message go on. A send that finds credit never
+/// suspends anyone: bounded(1) with a receiver that keeps up never suspends.
 struct bounded {
   std::size_t capacity = 0;
   overflow_reaction on_full = overflow_reaction::suspend;
