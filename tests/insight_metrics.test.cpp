@@ -111,14 +111,14 @@ TEST_CASE("/metrics: per actor and per edge, each label an actor path") {
   CHECK(m["weir_actor_restarts_total{actor=\"/sup/a\"}"] == 1);
   CHECK(m["weir_actor_dead_letters_total{actor=\"/sup/a\"}"] == 1);
   CHECK(m["weir_actor_handled_total{actor=\"/left\"}"] == 2);  // wire, kick
-  CHECK(m["weir_actor_queued{actor=\"/consumer\"}"] == 3);     // held: the burst of 3 waits
+  CHECK(m["weir_actor_queued{actor=\"/consumer\"}"] == 2);     // bounded(2): the third waits at the producer
   CHECK(m.count("weir_actor_handled_total") == 9);
 
   const std::string producer_edge = "{from=\"/producer\",to=\"/consumer\"}";
   CHECK(m["weir_edge_sent_total" + producer_edge] == 3);
   CHECK(m["weir_edge_handled_total" + producer_edge] == 0);
-  CHECK(m["weir_edge_depth" + producer_edge] == 3);
-  CHECK(m["weir_edge_credits" + producer_edge] == -1);  // bounded(2): the third was an overdraft
+  CHECK(m["weir_edge_depth" + producer_edge] == 3);  // 2 in flight + 1 held at the producer
+  CHECK(m["weir_edge_credits" + producer_edge] == 0);   // bounded(2): never more than 2 in flight
   CHECK(m["weir_edge_credits{from=\"/left\",to=\"/right\"}"] == 0);
   CHECK_FALSE(m.has("weir_edge_credits{from=\"ad hoc\",to=\"/left\"}"));  // not bounded: no credits
   CHECK(m["weir_edge_dead_lettered_total{from=\"ad hoc\",to=\"/sup/a\"}"] == 1);

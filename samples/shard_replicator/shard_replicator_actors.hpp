@@ -113,7 +113,7 @@ struct coordinator_report {
   std::uint64_t digest = 0;  ///< the sum of each host's stream digest
   std::size_t hosts_finished = 0, max_queued = 0;
   std::uint64_t out_of_order = 0;
-  std::int64_t max_depth = 0;  ///< most unconsumed chunks on one edge (bounded: at most its capacity)
+  std::int64_t max_depth = 0;  ///< most unconsumed chunks on one edge (bounded: its capacity + the one held)
   std::uint64_t suspensions = 0;  ///< times the coordinator was suspended, out of credit
   weir::clock::duration suspended{};  ///< in all, on any edge, holding no thread
 };

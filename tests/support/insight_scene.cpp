@@ -71,12 +71,16 @@ struct wire {
   weir::handle<weir::interface<token>> peer;
 };
 
-// Sends one token to its peer over a bounded(1) edge when kicked: two
-// kicked at once each spend their only credit before the other consumes.
+// Sends two tokens to its peer over a bounded(1) edge when kicked: two
+// kicked at once each spend their only credit and hold the second token
+// (see weir::bounded), so each is suspended before the other consumes.
 class node : public weir::actor<wire, kick, token> {
  public:
   void on_message(wire& w) override { to_ = weir::connect(w.peer, weir::bounded{.capacity = 1}); }
-  void on_message(kick&) override { (void)to_.send(token{1}); }
+  void on_message(kick&) override {
+    (void)to_.send(token{1});  // suspend edge: never refused
+    (void)to_.send(token{2});
+  }
   void on_message(token&) override {}
 
  private:

@@ -16,11 +16,13 @@ namespace weir::test {
 ///     /sup            a one_for_one supervisor (idle)
 ///       /sup/a        a probe restarted once after a crash
 ///       /sup/b        a probe
-///     /producer       suspended: out of credit on a bounded(2) edge to /consumer
+///     /producer       suspended: sent 3 on a bounded(2) edge to /consumer, and
+///                     holds the third at its end of the edge
 ///     /consumer       paused (testing::hold), 2 unconsumed on that edge
 ///     /asker          waiting-reply: asked /mute, which keeps the token
 ///     /mute
-///     /left, /right   a deadlocked pair (bounded(1) both ways): one cycle
+///     /left, /right   a deadlocked pair (bounded(1) both ways, each holding a
+///                     second token): one cycle
 ///
 /// and two closed edges into /gone, an actor stopped for good: one from the
 /// test's thread (bounded(2)), one ad hoc, each with one message handled;
