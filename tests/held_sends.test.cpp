@@ -134,16 +134,25 @@ TEST_CASE("bounded(1) ping-pong with a receiver that keeps up never suspends") {
   }
 }
 
-TEST_CASE("a handler that sends 10 on bounded(4): 4 in flight, 6 held, all delivered in order, the law holds") {
+// A burster on a bounded(4) edge into a collector that the test holds, told
+// to send 10 in one handler (not yet run).
+struct burst_into_held {
+  burst_into_held() {
+    t.run_until_idle();
+    weir::testing::hold(c);
+    p.send(burst{0, 10});
+  }
   std::vector<int> got;
   weir::testing::manual_system t;
-  auto c = t.system.spawn<collector>("c", got);
+  weir::handle<collector> c = t.system.spawn<collector>("c", got);
   int pings = 0;
   const burster* pb = nullptr;
-  auto p = t.system.spawn<burster>("p", c, std::size_t{4}, &pings, &pb);
-  t.run_until_idle();
-  weir::testing::hold(c);
-  p.send(burst{0, 10});
+  weir::handle<burster> p = t.system.spawn<burster>("p", c, std::size_t{4}, &pings, &pb);
+};
+
+TEST_CASE("a handler that sends 10 on bounded(4): 4 in flight, 6 held, all delivered in order, the law holds") {
+  burst_into_held scene;
+  auto& [got, t, c, pings, pb, p] = scene;
   p.send(ping{});
   t.run_until_idle();
 
@@ -216,15 +225,8 @@ TEST_CASE("messages held by a sender that crashes go on after its restart, first
 }
 
 TEST_CASE("messages held by a sender that stops for good are dead-lettered, counted on the edge") {
-  std::vector<int> got;
-  weir::testing::manual_system t;
-  auto c = t.system.spawn<collector>("c", got);
-  int pings = 0;
-  const burster* pb = nullptr;
-  auto p = t.system.spawn<burster>("p", c, std::size_t{4}, &pings, &pb);
-  t.run_until_idle();
-  weir::testing::hold(c);
-  p.send(burst{0, 10});
+  burst_into_held scene;
+  auto& [got, t, c, pings, pb, p] = scene;
   t.run_until_idle();
   REQUIRE(p.suspended());
   p.stop();  // a control signal: acts while suspended
