@@ -3,6 +3,7 @@
 #include <weir/actor.hpp>
 #include <weir/detail/cell.hpp>
 #include "cell_extras.hpp"
+#include <weir/detail/supervision_port.hpp>
 #include <weir/detail/ask_book.hpp>
 #include <weir/detail/control_signal.hpp>
 #include <weir/detail/crash_report.hpp>
@@ -352,13 +353,7 @@ void cell::restart(behavior_factory& make) {
     // Edges the new behaviour takes back and lets go again while it is
     // built (or because its constructor throws) stay there for the taking.
     const parking_scope parking(*this, &extras().parked_edges, true);
-    std::unique_ptr<actor_base> fresh = make();
-    if (!fresh) throw std::invalid_argument("the child's factory returned no actor");
-    if (typeid(*fresh) != *behavior_type_) {
-      throw std::invalid_argument("the child's factory made a " + type_name(typeid(*fresh)) + ", not a " +
-                                  type_name(*behavior_type_));
-    }
-    behavior_ = std::move(fresh);
+    behavior_ = require_behavior(make(), *behavior_type_, name());
   } catch (...) {
     // It could not even be built: an exit like any other, for the supervisor.
     extras().reason = crashes().record("restart-failed", path(), "could not be restarted", std::current_exception());

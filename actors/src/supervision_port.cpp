@@ -10,17 +10,21 @@
 
 namespace weir::detail {
 
+std::unique_ptr<actor_base> require_behavior(std::unique_ptr<actor_base> made, const std::type_info& expected,
+                                             const std::string& name) {
+  if (!made) throw std::invalid_argument("child '" + name + "': factory returned no actor");
+  if (typeid(*made) != expected) {
+    throw std::invalid_argument("child '" + name + "': factory made a " + type_name(typeid(*made)) + ", not a " +
+                                type_name(expected));
+  }
+  return made;
+}
+
 cell_ptr supervision_port::start_child(const child_start& start, const child_factory& make) {
   cell_ptr child = make_cell(self_.rt_shared(), cell_ptr(&self_), start.name, start.inboxes);
   {
     construction_scope scope(*child);
-    std::unique_ptr<actor_base> behavior = make(self_);
-    if (!behavior) throw std::invalid_argument("child '" + start.name + "': factory returned no actor");
-    if (typeid(*behavior) != *start.type) {
-      throw std::invalid_argument("child '" + start.name + "': factory made a " + type_name(typeid(*behavior)) +
-                                  ", not a " + type_name(*start.type));
-    }
-    child->attach_behavior(std::move(behavior));
+    child->attach_behavior(require_behavior(make(self_), *start.type, start.name));
   }
   child->make_supervised(start.shutdown_timeout, start.brutal);
   cell::hand_to_parent(child);

@@ -24,6 +24,12 @@ class log_limiter;
 /// (to resolve siblings named in the child's arguments).
 using child_factory = std::function<std::unique_ptr<actor_base>(cell& supervisor)>;
 
+/// What a child's factory made, checked: std::invalid_argument naming the
+/// child (`name`) if it made no actor, or not one of `expected`. At the
+/// first start and at every restart alike.
+std::unique_ptr<actor_base> require_behavior(std::unique_ptr<actor_base> made, const std::type_info& expected,
+                                             const std::string& name);
+
 /// What a supervisor needs to start a child.
 struct child_start {
   std::string name;
